@@ -1,0 +1,171 @@
+"""The primitive registry: every elementary operation of a trace, with its derivative next to it.
+
+A trace is a sequence ``v_i = op(v_j, v_k, ...)`` over the primitives registered here. Each
+:class:`Primitive` knows
+
+* how to evaluate itself with numpy (``impl``), so scalars and arrays alike;
+* its **local partial derivatives** ``∂v_i/∂v_j``, one rule per argument, written with
+  primitives and Python operators only, never raw numpy. A rule receives the arguments and
+  the result ``ans`` (so ``exp`` can say its derivative is ``ans``) as *atoms*: floats, numpy
+  arrays, sympy expressions or printable :class:`~autodiff.term.Term` objects. The same rule
+  therefore computes tangents and adjoints, prints ``v̇4 = v̇2·cos(v2)`` and builds the sympy
+  derivative: no derivative rule is written in two places;
+* how to print itself: a Unicode and a LaTeX template with the precedence of each slot;
+* its sympy counterpart, looked up lazily so that importing the engine does not import sympy.
+
+Adding a primitive is adding one entry to the table at the bottom of this module.
+
+Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Precedence of printed forms: a slot wraps its argument in parentheses when the argument binds
+# more loosely than the slot requires.
+SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 9
+
+_PLAIN = (float, int, np.ndarray, np.generic)
+_HANDLERS: dict[type, Callable[[Primitive, tuple], Any]] = {}
+
+
+def register_atom(cls: type, handler: Callable[[Primitive, tuple], Any]) -> None:
+    """Make ``primitive(*args)`` call ``handler(primitive, args)`` when an arg is a ``cls``.
+
+    This is how a rule written once serves every interpreter: printable terms, sympy
+    expressions and tensors each register the way a primitive applies to them.
+    """
+    _HANDLERS[cls] = handler
+
+
+def _handler_for(kind: type) -> Callable | None:
+    for base in kind.__mro__:
+        if base in _HANDLERS:
+            return _HANDLERS[base]
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class Primitive:
+    """An elementary operation ``ans = op(*args)`` and everything the interpreters need of it.
+
+    Args:
+        name: the name used in programs and in JSON (``"mul"``, ``"exp"``).
+        impl: the numpy implementation.
+        partials: one rule per argument, ``rule(*args, ans) = ∂ans/∂arg``.
+        text, latex: templates with ``{0}``, ``{1}`` for the arguments.
+        prec: how tightly the printed result binds (``SUM`` … ``ATOM``).
+        slots, latex_slots: the precedence each argument needs in the text/LaTeX form.
+        sympy: ``sympy(sp, *args)`` builds the sympy expression (``sp`` is the module).
+        domain: per argument, an interval where the primitive is smooth (for tests and docs).
+        kinks: points where it is not differentiable; the convention used there is documented.
+    """
+
+    name: str
+    impl: Callable[..., Any]
+    partials: tuple[Callable[..., Any], ...]
+    text: str
+    latex: str
+    sympy: Callable[..., Any]
+    prec: int = ATOM
+    slots: tuple[int, ...] = ()
+    latex_slots: tuple[int, ...] = ()
+    domain: tuple[tuple[float, float], ...] = ()
+    kinks: tuple[float, ...] = ()
+    symbol: str = ""
+    doc: str = field(default="", repr=False)
+
+    @property
+    def arity(self) -> int:
+        return len(self.partials)
+
+    def __call__(self, *args: Any) -> Any:
+        for a in args:
+            if not isinstance(a, _PLAIN):
+                handler = _handler_for(type(a))
+                if handler is not None:
+                    return handler(self, args)
+        return self.impl(*args)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+REGISTRY: dict[str, Primitive] = {}
+ALIASES: dict[str, str] = {"ln": "log"}
+
+
+def _register(p: Primitive) -> Primitive:
+    REGISTRY[p.name] = p
+    return p
+
+
+def infix(name, symbol, prec, impl, partials, sympy, *, text, latex, right=False, slots=None,
+          **kw) -> Primitive:
+    """A binary operator printed between its arguments, e.g. ``v1·v2`` (``symbol`` is ASCII).
+
+    Its slots parenthesize an operand of equal precedence on the right (left-associative),
+    or on the left with ``right=True``; ``slots`` overrides that (products print ``a·b·c``)."""
+    slots = slots or ((prec + 1, prec) if right else (prec, prec + 1))
+    kw.setdefault("latex_slots", slots)
+    return _register(Primitive(name, impl, partials, text, latex, sympy, prec, slots, symbol=symbol, **kw))
+
+
+def function(name, impl, partials, sympy, *, latex=None, **kw) -> Primitive:
+    """A function printed as a call, e.g. ``exp(v3)``."""
+    args = ", ".join(f"{{{i}}}" for i in range(len(partials)))
+    text = f"{name}({args})"
+    latex = latex or r"\operatorname{{" + name + "}}(" + args + ")"
+    n = len(partials)
+    kw.setdefault("latex_slots", (0,) * n)
+    return _register(Primitive(name, impl, partials, text, latex, sympy, ATOM, (0,) * n, **kw))
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))[()]
+
+
+POSITIVE = ((0.05, 5.0),)
+# -- the table of derivatives -------------------------------------------------------------------
+add      = infix("add", "+", SUM,     np.add,      (lambda x, y, ans: 1,     lambda x, y, ans: 1),           lambda sp, x, y: x + y, text="{0} + {1}", latex="{0} + {1}")
+sub      = infix("sub", "-", SUM,     np.subtract, (lambda x, y, ans: 1,     lambda x, y, ans: -1),          lambda sp, x, y: x - y, text="{0} - {1}", latex="{0} - {1}")
+mul      = infix("mul", "*", PRODUCT, np.multiply, (lambda x, y, ans: y,     lambda x, y, ans: x),           lambda sp, x, y: x * y, text="{0}·{1}",   latex=r"{0} \, {1}", slots=(PRODUCT, PRODUCT))
+div      = infix("div", "/", PRODUCT, np.divide,   (lambda x, y, ans: 1 / y, lambda x, y, ans: -x / y**2),   lambda sp, x, y: x / y, text="{0}/{1}",   latex=r"\frac{{{0}}}{{{1}}}", latex_slots=(0, 0), domain=((-3, 3), (0.2, 3)))
+pow_     = infix("pow", "^", POWER,   np.power,    (lambda x, y, ans: y * x ** (y - 1), lambda x, y, ans: log(x) * ans), lambda sp, x, y: x**y, text="{0}^{1}", latex="{0}^{{{1}}}", right=True, latex_slots=(POWER + 1, 0), domain=((0.2, 3), (-3, 3)))
+neg      = _register(Primitive("neg", np.negative, (lambda x, ans: -1,), "-{0}", "-{0}", lambda sp, x: -x, UNARY, (PRODUCT,), (PRODUCT,), symbol="-"))
+exp      = function("exp",      np.exp,      (lambda x, ans: ans,),                  lambda sp, x: sp.exp(x),  latex=r"\exp({0})", domain=((-5, 5),))
+log      = function("log",      np.log,      (lambda x, ans: 1 / x,),                lambda sp, x: sp.log(x),  latex=r"\log({0})", domain=POSITIVE)
+log1p    = function("log1p",    np.log1p,    (lambda x, ans: 1 / (1 + x),),          lambda sp, x: sp.log(1 + x), latex=r"\log(1 + {0})", domain=((-0.9, 5),))
+expm1    = function("expm1",    np.expm1,    (lambda x, ans: ans + 1,),              lambda sp, x: sp.exp(x) - 1, latex=r"(e^{{{0}}} - 1)", domain=((-5, 5),))
+sqrt     = function("sqrt",     np.sqrt,     (lambda x, ans: 1 / (2 * ans),),        lambda sp, x: sp.sqrt(x), latex=r"\sqrt{{{0}}}", domain=POSITIVE)
+abs_     = function("abs",      np.abs,      (lambda x, ans: sign(x),),              lambda sp, x: sp.Abs(x),  latex=r"\lvert {0} \rvert", kinks=(0.0,))
+sin      = function("sin",      np.sin,      (lambda x, ans: cos(x),),               lambda sp, x: sp.sin(x),  latex=r"\sin({0})")
+cos      = function("cos",      np.cos,      (lambda x, ans: -sin(x),),              lambda sp, x: sp.cos(x),  latex=r"\cos({0})")
+tan      = function("tan",      np.tan,      (lambda x, ans: 1 + ans**2,),           lambda sp, x: sp.tan(x),  latex=r"\tan({0})", domain=((-1.2, 1.2),))
+asin     = function("asin",     np.arcsin,   (lambda x, ans: 1 / sqrt(1 - x**2),),   lambda sp, x: sp.asin(x), latex=r"\arcsin({0})", domain=((-0.9, 0.9),))
+acos     = function("acos",     np.arccos,   (lambda x, ans: -1 / sqrt(1 - x**2),),  lambda sp, x: sp.acos(x), latex=r"\arccos({0})", domain=((-0.9, 0.9),))
+atan     = function("atan",     np.arctan,   (lambda x, ans: 1 / (1 + x**2),),       lambda sp, x: sp.atan(x), latex=r"\arctan({0})")
+sinh     = function("sinh",     np.sinh,     (lambda x, ans: cosh(x),),              lambda sp, x: sp.sinh(x), latex=r"\sinh({0})")
+cosh     = function("cosh",     np.cosh,     (lambda x, ans: sinh(x),),              lambda sp, x: sp.cosh(x), latex=r"\cosh({0})")
+tanh     = function("tanh",     np.tanh,     (lambda x, ans: 1 - ans**2,),           lambda sp, x: sp.tanh(x), latex=r"\tanh({0})")
+sigmoid  = function("sigmoid",  _sigmoid,    (lambda x, ans: ans * (1 - ans),),      lambda sp, x: 1 / (1 + sp.exp(-x)), latex=r"\sigma({0})", domain=((-6, 6),))
+softplus = function("softplus", lambda x: np.logaddexp(0, x), (lambda x, ans: sigmoid(x),), lambda sp, x: sp.log(1 + sp.exp(x)), latex=r"\operatorname{{softplus}}({0})")
+logsigmoid = function("logsigmoid", lambda x: -np.logaddexp(0, -x), (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")
+relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
+heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
+sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))
+# -----------------------------------------------------------------------------------------------
+
+#: The infix and prefix operators of the expression language, by symbol.
+OPERATORS = {"+": add, "-": sub, "*": mul, "/": div, "**": pow_, "^": pow_}
+
+
+def lookup(name: str) -> Primitive | None:
+    """The primitive called ``name`` (or one of its aliases, such as ``ln``), if any."""
+    return REGISTRY.get(ALIASES.get(name, name))

@@ -1,0 +1,1 @@
+"""Renderers: interpreters over a trace that print it (tables, rules) or draw it."""

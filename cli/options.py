@@ -1,0 +1,65 @@
+"""Options shared by the commands: the source, --at, --wrt, --format."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from autodiff.errors import InputError
+from autodiff.parse import parse_point
+
+
+def read_source(arg: str) -> str:
+    """EXPR_OR_FILE: ``-`` reads stdin, an existing file is read, anything else is the text."""
+    if arg == "-":
+        return sys.stdin.read()
+    if os.path.isfile(arg):
+        try:
+            with open(arg, encoding="utf-8") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {arg}: {exc}") from None
+    return arg
+
+
+def source_argument(f: Callable) -> Callable:
+    return click.argument("source", metavar="EXPR_OR_FILE")(f)
+
+
+def point_of(values: tuple[str, ...]) -> dict[str, float] | None:
+    """Merge repeated ``--at`` options (``--at x1=1.5,x2=0.5`` or ``--at x1=1.5 --at x2=0.5``)."""
+    if not values:
+        return None
+    point: dict[str, float] = {}
+    for text in values:
+        for name, value in parse_point(text).items():
+            if name in point:
+                raise InputError(f"--at: {name} is given twice")
+            point[name] = value
+    return point
+
+
+def at_option(f: Callable) -> Callable:
+    return click.option("--at", "at", multiple=True, metavar="NAME=VALUE,...",
+                        help="The point, e.g. x1=1.5,x2=0.5 (repeatable).")(f)
+
+
+def wrt_of(text: str | None) -> str | dict[str, float] | None:
+    """``--wrt x1`` (an input) or ``--wrt x1=1,x2=2`` (a direction vector)."""
+    if text is None or "=" not in text:
+        return text
+    return parse_point(text)
+
+
+def wrt_option(f: Callable) -> Callable:
+    return click.option("--wrt", metavar="NAME|NAME=DIR,...",
+                        help="The input the tangents are taken for (default: the first), "
+                             "or a direction such as x1=1,x2=1.")(f)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
