@@ -28,7 +28,8 @@ def test_random_expressions_forward_reverse_and_differences_agree(data):
     assume(trace.inputs)
     at = data.draw(points(list(trace.inputs)))
     rev = reverse_sweep(trace, at)
-    assume(math.isfinite(rev.value) and abs(rev.value) < 1e6)
+    # well-conditioned points only: central differences lose their digits on huge values
+    assume(all(math.isfinite(v) and abs(v) < 1e4 for v in rev.primals))
     for name in trace.inputs:
         fwd = forward_sweep(trace, at, name)
         g = rev.gradient[name]
