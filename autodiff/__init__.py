@@ -10,7 +10,9 @@ from .evaluation import Evaluation, evaluate
 from .forward import ForwardSweep, forward_sweep, primal_sweep
 from .parse import parse, parse_point
 from .primitives import REGISTRY, Primitive
+from .render.graph import Graph, to_dot, to_svg
 from .reverse import ReverseSweep, reverse_sweep
+from .tensor import Tensor, grad, hessian, hvp, jacfwd, jacrev, jvp, no_grad, value_and_grad, vjp
 from .trace import Const, Step, Trace
 
 __version__ = "0.1.0"
@@ -19,4 +21,7 @@ __all__ = [
     "REGISTRY", "Const", "Evaluation", "ForwardSweep", "InputError", "ParseError", "Primitive",
     "ReverseSweep", "Step", "Trace", "evaluate", "forward_sweep", "parse", "parse_point",
     "primal_sweep", "reverse_sweep",
+    "Graph", "to_dot", "to_svg",
+    "Tensor", "grad", "hessian", "hvp", "jacfwd", "jacrev", "jvp", "no_grad", "value_and_grad",
+    "vjp",
 ]

@@ -124,6 +124,11 @@ class Evaluation:
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
+    def _repr_svg_(self) -> str | None:
+        """The computation graph with the values of the sweeps (see render/graph.py)."""
+        from .render.graph import repr_svg
+        return repr_svg(self)
+
     def __str__(self) -> str:
         return self.render("table")
 

@@ -127,8 +127,31 @@ def function(name, impl, partials, sympy, *, latex=None, **kw) -> Primitive:
 
 
 def _sigmoid(x):
+    if np.iscomplexobj(x):  # complex step: the analytic form (the real path stays stable)
+        return 1 / (1 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))[()]
+
+
+def _softplus(x):
+    return np.log(1 + np.exp(x)) if np.iscomplexobj(x) else np.logaddexp(0, x)
+
+
+def _logsigmoid(x):
+    return -np.log(1 + np.exp(-x)) if np.iscomplexobj(x) else -np.logaddexp(0, -x)
+
+
+def _bce(p, y):
+    """Binary cross-entropy of a probability, with each log clamped at -100 as PyTorch does."""
+    if np.iscomplexobj(p) or np.iscomplexobj(y):
+        return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    log_q = np.maximum(np.log1p(-p), -100)
+    return -(log_q + y * (np.maximum(np.log(p), -100) - log_q))
+
+
+def _bce_logits(z, y):
+    """Binary cross-entropy of a logit, ``softplus(z) - y·z``: stable for any ``z``."""
+    return (np.log(1 + np.exp(z)) if np.iscomplexobj(z) else np.logaddexp(0, z)) - y * z
 
 
 POSITIVE = ((0.05, 5.0),)
@@ -155,11 +178,13 @@ sinh     = function("sinh",     np.sinh,     (lambda x, ans: cosh(x),),         
 cosh     = function("cosh",     np.cosh,     (lambda x, ans: sinh(x),),              lambda sp, x: sp.cosh(x), latex=r"\cosh({0})")
 tanh     = function("tanh",     np.tanh,     (lambda x, ans: 1 - ans**2,),           lambda sp, x: sp.tanh(x), latex=r"\tanh({0})")
 sigmoid  = function("sigmoid",  _sigmoid,    (lambda x, ans: ans * (1 - ans),),      lambda sp, x: 1 / (1 + sp.exp(-x)), latex=r"\sigma({0})", domain=((-6, 6),))
-softplus = function("softplus", lambda x: np.logaddexp(0, x), (lambda x, ans: sigmoid(x),), lambda sp, x: sp.log(1 + sp.exp(x)), latex=r"\operatorname{{softplus}}({0})")
-logsigmoid = function("logsigmoid", lambda x: -np.logaddexp(0, -x), (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")
+softplus = function("softplus", _softplus, (lambda x, ans: sigmoid(x),), lambda sp, x: sp.log(1 + sp.exp(x)), latex=r"\operatorname{{softplus}}({0})")
+logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")
 relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
 heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
 sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))
+bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / (p * (1 - p)), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
+bce_logits = function("bce_logits", _bce_logits, (lambda z, y, ans: sigmoid(z) - y, lambda z, y, ans: -z), lambda sp, z, y: sp.log(1 + sp.exp(z)) - y * z, latex=r"\operatorname{{BCE}}_{{\mathrm{{logits}}}}({0}, {1})")
 # -----------------------------------------------------------------------------------------------
 
 #: The infix and prefix operators of the expression language, by symbol.

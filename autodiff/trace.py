@@ -80,6 +80,11 @@ class Trace:
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
 
+    def _repr_svg_(self) -> str | None:
+        """In a notebook a trace shows itself as its computation graph (see render/graph.py)."""
+        from .render.graph import repr_svg
+        return repr_svg(self)
+
     @property
     def output(self) -> int:
         """The output of a scalar function (the first output of a program with several)."""

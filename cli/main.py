@@ -7,7 +7,18 @@ import click
 from autodiff import __version__
 from autodiff.errors import InputError
 
+from .check import check
+from .diff import diff
+from .graph import graph
+from .hessian import hessian
+from .jacobian import jacobian
+from .numeric import numeric
+from .optimizers import optimizers
+from .predict import predict
+from .swell import swell
+from .symbolic import symbolic
 from .trace import trace
+from .train import train
 
 
 class BadInput(click.ClickException):
@@ -36,3 +47,14 @@ def cli() -> None:
 
 
 cli.add_command(trace)
+cli.add_command(graph)
+cli.add_command(diff)
+cli.add_command(numeric)
+cli.add_command(symbolic)
+cli.add_command(swell)
+cli.add_command(check)
+cli.add_command(jacobian)
+cli.add_command(hessian)
+cli.add_command(train)
+cli.add_command(predict)
+cli.add_command(optimizers)

@@ -1,0 +1,218 @@
+"""The functional forms of the layers and losses (``torch.nn.functional``'s names).
+
+Each function is a few tensor operations; their derivatives come from the registry's rules
+(``sigmoid``, ``bce``, ``bce_logits``, …) and from :mod:`autodiff.tensor.ops`, so ``backward``
+needs nothing written here. The modules of :mod:`autodiff.nn` call these.
+
+Losses follow ``torch.nn``'s definitions and checks: ``reduction`` is ``"mean"`` (default),
+``"sum"`` or ``"none"``; the output and the target must have the same shape. Where PyTorch
+only warns (``mse_loss`` with shapes that broadcast, e.g. ``(N, 1)`` against ``(N,)``, which
+silently gives an ``N × N`` loss), we raise :class:`~autodiff.errors.InputError` with PyTorch's
+words; shapes are written as numpy tuples, ``(3, 1)``, where PyTorch writes ``torch.Size([3, 1])``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..tensor import Tensor
+from ..tensor import binary_cross_entropy as _bce
+from ..tensor import binary_cross_entropy_with_logits as _bce_logits
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return x.data.shape if isinstance(x, Tensor) else np.shape(x)
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def check_reduction(reduction: str) -> str:
+    """PyTorch's ``ValueError`` for anything but ``"mean"``, ``"sum"``, ``"none"``."""
+    if reduction not in REDUCTIONS:
+        raise InputError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _same_shape(input: Any, target: Any, message: str) -> None:
+    si, st = _shape(input), _shape(target)
+    if si != st:
+        raise InputError(message.format(target=st, input=si))
+
+
+def _in_unit_interval(x: Any) -> bool:
+    a = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return a.size == 0 or bool(a.min() >= 0.0 and a.max() <= 1.0)  # nan fails both
+
+
+# --- layers ---------------------------------------------------------------------------------
+def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``y = x Wᵀ + b`` with ``W`` of shape ``(out_features, in_features)``, as ``F.linear``."""
+    si, sw = _shape(input), weight.data.shape
+    if not si or si[-1] != sw[-1]:
+        rows = int(np.prod(si[:-1])) if len(si) > 1 else 1
+        raise InputError(f"mat1 and mat2 shapes cannot be multiplied "
+                         f"({rows}x{si[-1] if si else 0} and {sw[-1]}x{sw[0]})")
+    out = _tensor(input) @ weight.T
+    return out if bias is None else out + bias
+
+
+def sigmoid(input: Any) -> Tensor:
+    """``σ(z) = 1/(1 + e^{−z})`` elementwise (the slide's ``1/(1 − e^{−z})`` is a typo)."""
+    return _tensor(input).sigmoid()
+
+
+def tanh(input: Any) -> Tensor:
+    """``tanh(z)`` elementwise."""
+    return _tensor(input).tanh()
+
+
+def relu(input: Any) -> Tensor:
+    """``max(z, 0)`` elementwise; ``relu'(0) = 0`` as in PyTorch."""
+    return _tensor(input).relu()
+
+
+# --- losses ---------------------------------------------------------------------------------
+def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """``ℓ_i = (x_i − y_i)²``, reduced: the slide's ``L = (1/N) Σ_i (y_i − μ_i)²`` by default."""
+    check_reduction(reduction)
+    _same_shape(input, target, "Using a target size ({target}) that is different to the input "
+                "size ({input}). This will likely lead to incorrect results due to "
+                "broadcasting. Please ensure they have the same size.")
+    d = _tensor(input) - target
+    return _reduce(d * d, reduction)
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """``ℓ_i = −w_i [y_i log p_i + (1 − y_i) log(1 − p_i)]``, each log clamped at −100.
+
+    The clamp is PyTorch's: a probability of exactly 0 or 1 gives a loss of at most 100 per
+    entry instead of ``inf``. Probabilities and labels must lie in ``[0, 1]``.
+    """
+    check_reduction(reduction)
+    _same_shape(input, target, "Using a target size ({target}) that is different to the input "
+                "size ({input}) is deprecated. Please ensure they have the same size.")
+    if not _in_unit_interval(input):
+        raise InputError("all elements of input should be between 0 and 1")
+    if not _in_unit_interval(target):
+        raise InputError("all elements of target should be between 0 and 1")
+    loss = _bce(_tensor(input), target)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,
+                                     reduction: str = "mean", pos_weight: Any = None) -> Tensor:
+    """BCE of ``p = σ(z)`` computed from the logit ``z``, stable for any ``|z|``::
+
+        ℓ_i = −w_i [c y_i log σ(z_i) + (1 − y_i) log(1 − σ(z_i))]
+            = w_i [(1 − y_i) z_i + (1 + (c − 1) y_i) softplus(−z_i)]
+
+    with ``c`` = ``pos_weight`` (per class, broadcast over the last axis). Its gradient is
+    ``∂ℓ/∂z = σ(z) − y`` without ``pos_weight``: no ``exp`` overflows, no ``log(0)``.
+    """
+    check_reduction(reduction)
+    _same_shape(input, target, "Target size ({target}) must be the same as input size ({input})")
+    z = _tensor(input)
+    loss = _bce_logits(z, target)
+    if pos_weight is not None:  # −(c − 1)·y·log σ(z), added to softplus(z) − y·z
+        loss = loss - ((_tensor(pos_weight) - 1.0) * target) * z.logsigmoid()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# --- normalizations -------------------------------------------------------------------------
+def batch_norm(input: Any, running_mean: np.ndarray | None, running_var: np.ndarray | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float | None = 0.1, eps: float = 1e-5,
+               num_batches_tracked: int = 0) -> Tensor:
+    """Batch normalization over the batch axis (and the length axis of ``(N, C, L)`` input).
+
+    For feature ``i`` of a mini-batch of ``B`` examples (the lecture's notation)::
+
+        μ_i = (1/B) Σ_n a_ni,   σ_i² = (1/B) Σ_n (a_ni − μ_i)²
+        â_ni = (a_ni − μ_i) / √(σ_i² + ε),   ã_ni = γ_i â_ni + β_i
+
+    In training the batch statistics normalize, and the running statistics (numpy arrays,
+    updated in place) move towards them: ``r ← (1 − m) r + m s`` with ``s`` the batch mean and
+    the *unbiased* batch variance ``B/(B − 1) σ_i²``, as PyTorch keeps it; ``momentum=None``
+    takes the cumulative average ``m = 1/num_batches_tracked``. Otherwise (evaluation) the
+    running statistics normalize.
+    """
+    x = _tensor(input)
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    shape = (-1,) if x.ndim == 2 else (-1, 1)
+    if training:
+        n = x.data.size // x.data.shape[1]
+        if n <= 1:
+            raise InputError("Expected more than 1 value per channel when training, "
+                             f"got input size {x.data.shape}")
+        mean = x.mean(axes, keepdims=True)
+        d = x - mean
+        var = (d * d).mean(axes, keepdims=True)
+        out = d / (var + eps).sqrt()
+        if running_mean is not None:
+            m = 1.0 / num_batches_tracked if momentum is None else momentum
+            running_mean *= 1 - m
+            running_mean += m * mean.data.reshape(-1)
+            running_var *= 1 - m
+            running_var += (m * n / (n - 1)) * var.data.reshape(-1)
+    else:
+        out = (x - running_mean.reshape(shape)) / np.sqrt(running_var.reshape(shape) + eps)
+    if weight is not None:
+        out = out * (weight if x.ndim == 2 else weight.reshape(shape))
+    if bias is not None:
+        out = out + (bias if x.ndim == 2 else bias.reshape(shape))
+    return out
+
+
+def layer_norm(input: Any, normalized_shape: tuple[int, ...], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalization over the trailing ``normalized_shape`` axes of each example.
+
+    For example ``n`` with ``M`` features (the lecture's notation, corrected)::
+
+        μ_n = (1/M) Σ_i a_ni,   σ_n² = (1/M) Σ_i (a_ni − μ_n)²
+        â_ni = (a_ni − μ_n) / √(σ_n² + ε),   ã_ni = γ_i â_ni + β_i
+
+    The slide writes ``(a_ni − μ_i)`` in ``σ_n²`` and ``γ_n, β_n``: the variance uses the
+    example's own mean ``μ_n``, and ``γ, β`` have one entry per feature (shape
+    ``normalized_shape``), shared by all examples, as in ``torch.nn.LayerNorm``.
+    """
+    x = _tensor(input)
+    k = len(normalized_shape)
+    if x.data.shape[x.ndim - k:] != tuple(normalized_shape) or x.ndim < k:
+        ns = ", ".join(map(str, normalized_shape))
+        raise InputError(f"Given normalized_shape=[{ns}], expected input with shape [*, {ns}], "
+                         f"but got input of size[{', '.join(map(str, x.data.shape))}]")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = x.mean(axes, keepdims=True)
+    d = x - mean
+    var = (d * d).mean(axes, keepdims=True)
+    out = d / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+__all__ = ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "check_reduction", "layer_norm", "linear", "mse_loss", "relu", "sigmoid", "tanh"]

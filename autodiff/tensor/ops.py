@@ -1,0 +1,252 @@
+"""The structural array primitives: matmul, reductions, shape changes, indexing, where, clip.
+
+Elementwise operations (``add``, ``exp``, ``sigmoid``, …) are the registry's primitives
+(:data:`autodiff.primitives.REGISTRY`) with their local partials ``∂v_i/∂v_j``; the tensor
+engine applies those same rules to arrays. The operations here are not elementwise, so a
+local partial is not a number per entry but a linear map. Each entry therefore declares, next
+to its numpy forward, the two linear maps of its derivative, one argument ``k`` at a time:
+
+* ``jvp(k, v̇_k, ans, *args)``: the contribution of the tangent ``v̇_k`` to ``v̇_i``
+  (``v̇_i = Σ_k jvp(k, v̇_k, …)``, the lecture's ``Σ_j v̇_j ∂v_i/∂v_j``);
+* ``vjp(k, v̄_i, ans, *args)``: the contribution ``v̄_i ∂v_i/∂v_k`` to the adjoint ``v̄_k``,
+  already in the shape of argument ``k``.
+
+Both maps are written with these primitives themselves (``sum``'s adjoint is a
+``broadcast_to``, ``getitem``'s is a ``scatter``), so the same rule runs on numpy arrays (a
+fast reverse sweep) and on tensors (a recorded one, for second derivatives). Broadcasting is
+undone only by :func:`autodiff.broadcast.unbroadcast`.
+
+``args`` are the array arguments followed by ``nparams`` static parameters (an axis, a shape,
+an index). Ties in ``max`` share the adjoint equally (as ``torch.amax``); ``clip`` passes the
+adjoint where ``lo <= x <= hi`` (as ``torch.clamp``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..errors import InputError
+
+_HANDLER: list[Any] = [None, None]  # (atom class, apply) set by autodiff.tensor.tensor
+
+
+@dataclass(frozen=True, eq=False)
+class ArrayPrimitive:
+    """A structural primitive: ``impl(*arrays, *params)`` and its jvp/vjp linear maps.
+
+    Args:
+        name: the name printed in traces (``matmul``, ``sum``).
+        impl: the numpy implementation.
+        jvp: ``jvp(k, tangent_k, ans, *args)``, the tangent contribution of argument ``k``.
+        vjp: ``vjp(k, adjoint, ans, *args)``, the adjoint contribution to argument ``k``.
+        nparams: how many trailing arguments are static parameters, not arrays.
+        text: a template for printing, ``{0}``… for the arrays, ``{p}`` for the parameters.
+    """
+
+    name: str
+    impl: Callable[..., Any]
+    jvp: Callable[..., Any]
+    vjp: Callable[..., Any]
+    nparams: int = 0
+    text: str = ""
+
+    def __call__(self, *args: Any) -> Any:
+        cls = _HANDLER[0]
+        for a in args:
+            if isinstance(a, cls):
+                return _HANDLER[1](self, args)
+        return self.impl(*args)
+
+    def __repr__(self) -> str:
+        return f"<array primitive {self.name}>"
+
+
+ARRAY_REGISTRY: dict[str, ArrayPrimitive] = {}
+
+
+def _register(name, impl, jvp, vjp, nparams=0, text="") -> ArrayPrimitive:
+    p = ArrayPrimitive(name, impl, jvp, vjp, nparams, text or name + "({0}{p})")
+    ARRAY_REGISTRY[name] = p
+    return p
+
+
+def data_of(x: Any) -> Any:
+    """The numpy value of an atom (a tensor's ``.data``; an array or number as it is)."""
+    return x.data if isinstance(x, _HANDLER[0]) else x
+
+
+def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    """``shape`` with the reduced axes kept as 1 (``keepdims=True``)."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many entries a reduction over ``axis`` adds up (``n`` of a mean)."""
+    if axis is None:
+        return math.prod(shape)
+    return math.prod(shape) // max(math.prod(kept_shape(shape, axis)), 1)
+
+
+def _mean(x, axis, keepdims):
+    return np.add.reduce(x, axis=axis, keepdims=keepdims) / _count(np.shape(x), axis)
+
+
+def _matmul_impl(a, b):
+    try:
+        return np.matmul(a, b)
+    except ValueError:
+        sa, sb = np.shape(a), np.shape(b)
+        raise InputError(f"matmul: shapes {sa} and {sb} do not align: the left operand's last "
+                         f"axis has {sa[-1] if sa else 'no'} entries, the right operand's "
+                         f"{'second-last' if len(sb) > 1 else 'only'} axis "
+                         f"{sb[-2] if len(sb) > 1 else (sb[0] if sb else 'none')}") from None
+
+
+def _mT(x):
+    nd = len(np.shape(x))
+    return transpose(x, (1, 0) if nd == 2 else tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def _matmul_vjp(k, g, ans, a, b):
+    """``Ā = Ḡ Bᵀ``, ``B̄ = Aᵀ Ḡ``, with 1-D operands promoted and batch axes unbroadcast."""
+    if a.ndim == 2 and b.ndim == 2:  # ``@`` and ``.T`` serve arrays and tensors alike
+        return g @ b.T if k == 0 else a.T @ g
+    sa, sb = np.shape(a), np.shape(b)
+    a2 = reshape(a, (1,) + sa) if len(sa) == 1 else a
+    b2 = reshape(b, sb + (1,)) if len(sb) == 1 else b
+    gs = np.shape(g) + ((1,) if len(sb) == 1 else ())
+    gs = gs[:-1] + (1,) + gs[-1:] if len(sa) == 1 else gs
+    g2 = reshape(g, gs)
+    if k == 0:
+        return reshape(unbroadcast(matmul(g2, _mT(b2)), np.shape(a2)), sa)
+    return reshape(unbroadcast(matmul(_mT(a2), g2), np.shape(b2)), sb)
+
+
+def _reduce_vjp(g, x, axis, keepdims, scale=1):
+    """The adjoint of a reduction: ``v̄`` (times ``scale``) broadcast back over the axes."""
+    shape = np.shape(x)
+    if not keepdims:
+        g = reshape(g, kept_shape(shape, axis))
+    return broadcast_to(g if scale == 1 else g * scale, shape)
+
+
+def _broadcast_impl(x, shape):
+    out = np.empty(shape, dtype=np.result_type(x))
+    out[...] = x
+    return out
+
+
+def _max_weights(x, ans, axis):
+    """Where ``x`` attains its maximum, ``1/(number of ties)``: ties share the adjoint."""
+    xv = data_of(x)
+    hit = xv == np.reshape(data_of(ans), kept_shape(xv.shape, axis))
+    return (hit / np.sum(hit, axis=axis, keepdims=True)).astype(xv.dtype, copy=False)
+
+
+def _getitem_vjp(k, g, ans, x, index):
+    return scatter(g, index, np.shape(x))
+
+
+def _scatter_impl(g, index, shape):
+    out = np.zeros(shape, dtype=np.result_type(g))
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _is_basic(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
+               for i in items)
+
+
+def _concat_impl(*args):
+    *arrays, axis = args
+    return np.concatenate(arrays, axis=axis)
+
+
+def _concat_piece(k, args):
+    *arrays, axis = args
+    sizes = [np.shape(a)[axis] for a in arrays]
+    start = sum(sizes[:k])
+    nd = len(np.shape(arrays[0]))
+    index = [slice(None)] * nd
+    index[axis] = slice(start, start + sizes[k])
+    return tuple(index)
+
+
+def _where_vjp(k, g, ans, cond, a, b):
+    c = data_of(cond)
+    if k == 1:
+        return unbroadcast(where(c, g, 0.0), np.shape(a))
+    if k == 2:
+        return unbroadcast(where(c, 0.0, g), np.shape(b))
+    raise InputError("where: the condition is not differentiable")
+
+
+def _clip_mask(x, lo, hi):
+    xv = data_of(x)
+    mask = np.ones(xv.shape, dtype=bool)
+    if lo is not None:
+        mask &= xv >= lo
+    if hi is not None:
+        mask &= xv <= hi
+    return mask.astype(xv.dtype)
+
+
+# -- the table of structural primitives ------------------------------------------------------
+matmul       = _register("matmul", _matmul_impl,
+                         lambda k, t, ans, a, b: matmul(t, b) if k == 0 else matmul(a, t),
+                         _matmul_vjp, text="{0} @ {1}")
+sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis, keepdims=keepdims),
+                         lambda k, t, ans, x, axis, keepdims: sum_(t, axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims: _reduce_vjp(g, x, axis, keepdims), 2)
+mean         = _register("mean", _mean,
+                         lambda k, t, ans, x, axis, keepdims: mean(t, axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims:
+                         _reduce_vjp(g, x, axis, keepdims, 1 / _count(np.shape(x), axis)), 2)
+max_         = _register("max",
+                         lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
+                         lambda k, t, ans, x, axis, keepdims:
+                         sum_(t * _max_weights(x, ans, axis), axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims:
+                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2)
+reshape      = _register("reshape", lambda x, shape: np.asarray(x).reshape(shape),
+                         lambda k, t, ans, x, shape: reshape(t, shape),
+                         lambda k, g, ans, x, shape: reshape(g, np.shape(x)), 1)
+transpose    = _register("transpose", lambda x, axes: np.asarray(x).transpose(axes),
+                         lambda k, t, ans, x, axes: transpose(t, axes),
+                         lambda k, g, ans, x, axes:
+                         transpose(g, None if axes is None else tuple(np.argsort(axes))), 1)
+broadcast_to = _register("broadcast_to", _broadcast_impl,
+                         lambda k, t, ans, x, shape: broadcast_to(t, shape),
+                         lambda k, g, ans, x, shape: unbroadcast(g, np.shape(x)), 1)
+getitem      = _register("getitem", lambda x, index: x[index],
+                         lambda k, t, ans, x, index: getitem(t, index), _getitem_vjp, 1,
+                         text="{0}[{p}]")
+scatter      = _register("scatter", _scatter_impl,
+                         lambda k, t, ans, g, index, shape: scatter(t, index, shape),
+                         lambda k, g, ans, x, index, shape: getitem(g, index), 2)
+concatenate  = _register("concatenate", _concat_impl,
+                         lambda k, t, ans, *args: scatter(t, _concat_piece(k, args), np.shape(ans)),
+                         lambda k, g, ans, *args: getitem(g, _concat_piece(k, args)), 1)
+where        = _register("where", np.where,
+                         lambda k, t, ans, c, a, b: broadcast_to(
+                             where(data_of(c), t, 0.0) if k == 1 else where(data_of(c), 0.0, t),
+                             np.shape(ans)),
+                         _where_vjp)
+clip         = _register("clip", lambda x, lo, hi: np.clip(x, lo, hi),
+                         lambda k, t, ans, x, lo, hi: t * _clip_mask(x, lo, hi),
+                         lambda k, g, ans, x, lo, hi: g * _clip_mask(x, lo, hi), 2)
+# ---------------------------------------------------------------------------------------------

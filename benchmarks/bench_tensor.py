@@ -1,0 +1,184 @@
+"""Speed of the tensor engine, as ratios against baselines measured in this same process.
+
+    python benchmarks/bench_tensor.py            # all four
+    python benchmarks/bench_tensor.py grad step  # some: grad, step, overhead, chain
+
+* ``grad``: the cheap-gradient principle. Value and gradient of the mean binary cross-entropy
+  of logistic regression on a 200,000 × 100 float64 matrix, over the value alone (goal ≤ 3).
+* ``step``: one mini-batch SGD-with-momentum step of logistic regression (30 features), over
+  the same step written by hand in numpy, at batch 64 (goal ≤ 2) and 1024 (goal ≤ 1.25); with
+  the tape and a hand-written update, and with ``autodiff.nn``/``autodiff.optim`` when present.
+* ``overhead``: microseconds per recorded operation (forward, and backward) over the numpy
+  operation alone.
+* ``chain``: a chain of 1,000,000 scalar operations, forward and back-propagated.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+import autodiff
+from autodiff import Tensor
+from autodiff.tensor import binary_cross_entropy, binary_cross_entropy_with_logits
+
+
+def best(fn, repeat=5, number=1):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t) / number)
+    return min(times)
+
+
+def bench_grad() -> None:
+    rng = np.random.default_rng(0)
+    X = Tensor(rng.normal(size=(200_000, 100)))
+    y = Tensor((rng.random((200_000, 1)) < 0.5).astype(float))
+    w0 = rng.normal(size=(100, 1)) * 0.1
+
+    def loss(w):
+        return binary_cross_entropy_with_logits(X @ w, y).mean()
+
+    vg = autodiff.value_and_grad(loss)
+
+    def value():
+        with autodiff.no_grad():
+            loss(Tensor(w0))
+
+    ratios = []
+    for _ in range(7):
+        a = best(value, 1)
+        b = best(lambda: vg(Tensor(w0)), 1)
+        ratios.append(b / a)
+    print(f"grad: value_and_grad / value = {np.median(ratios):.2f} (goal <= 3) on 200,000 x 100 "
+          f"mean BCE; value {a * 1e3:.1f} ms, value and gradient {b * 1e3:.1f} ms")
+
+
+def _hand_step(X, y, D):
+    rng = np.random.default_rng(1)
+    w, b = rng.normal(size=(D, 1)) * 0.1, np.zeros(1)
+    vw, vb = np.zeros_like(w), np.zeros_like(b)
+
+    def step():
+        nonlocal w, b, vw, vb
+        z = X @ w + b
+        p = 1 / (1 + np.exp(-z))
+        loss = -np.mean(y * np.log(np.clip(p, 1e-12, None))
+                        + (1 - y) * np.log(np.clip(1 - p, 1e-12, None)))
+        g = (p - y) / len(X)
+        gw, gb = X.T @ g, g.sum(0)
+        vw = 0.9 * vw + gw
+        vb = 0.9 * vb + gb
+        w = w - 0.01 * vw
+        b = b - 0.01 * vb
+        return loss
+    return step
+
+
+def _tape_step(X, y, D):
+    """The lecture's step on the tape: Linear, Sigmoid, BCELoss; torch.optim.SGD's update."""
+    rng = np.random.default_rng(1)
+    w = Tensor(rng.normal(size=(D, 1)) * 0.1, requires_grad=True)
+    b = Tensor(np.zeros(1), requires_grad=True)
+    params = [w, b]
+    velocity = [np.zeros_like(p.data) for p in params]
+    Xt, yt = Tensor(X), Tensor(y)
+
+    def step():
+        loss = binary_cross_entropy((Xt @ w + b).sigmoid(), yt).mean()
+        loss.backward()
+        for p, v in zip(params, velocity, strict=True):
+            v *= 0.9
+            v += p.grad.data
+            p.data -= 0.01 * v
+            p.grad = None
+        return loss
+    return step
+
+
+def _nn_step(X, y, D):
+    from autodiff import nn
+    from autodiff.optim import SGD
+    model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
+    loss_fn, opt = nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+    Xt, yt = Tensor(X), Tensor(y)
+
+    def step():
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
+def bench_step() -> None:
+    D = 30
+    rng = np.random.default_rng(0)
+    for B, goal in ((64, 2.0), (1024, 1.25)):
+        X = rng.normal(size=(B, D))
+        y = (rng.random((B, 1)) < 0.5).astype(float)
+        makers = [("tape + hand update", _tape_step)]
+        try:
+            _nn_step(X, y, D)()
+            makers.append(("nn.Linear/BCELoss + optim.SGD", _nn_step))
+        except Exception as exc:  # noqa: BLE001 (the nn helper's layers may not exist yet)
+            print(f"step: autodiff.nn / autodiff.optim not usable yet ({type(exc).__name__})")
+        hand = _hand_step(X, y, D)
+        for label, make in makers:
+            ours = make(X, y, D)
+            rows = [(best(ours, 5, 300), best(hand, 5, 300)) for _ in range(3)]
+            o = float(np.median([r[0] for r in rows]))
+            h = float(np.median([r[1] for r in rows]))
+            print(f"step: batch {B}, {label}: {o * 1e6:.0f} us vs hand numpy {h * 1e6:.0f} us "
+                  f"= {o / h:.2f}x (goal <= {goal})")
+
+
+def bench_overhead() -> None:
+    n = 100_000
+    for shape in ((), (64, 1)):
+        a = np.full(shape, 0.5)
+        x = Tensor(a, requires_grad=True)
+        c = Tensor(a)
+        numpy_op = best(lambda a=a: [a * a for _ in range(n)], 3) / n
+        plain = best(lambda c=c: [c * c for _ in range(n)], 3) / n
+        forward = best(lambda x=x: [x * x for _ in range(n)], 3) / n
+        t = time.perf_counter()
+        y = x
+        for _ in range(n):
+            y = y * 1.0000001
+        fwd = (time.perf_counter() - t) / n
+        t = time.perf_counter()
+        y.backward(np.ones(shape))
+        bwd = (time.perf_counter() - t) / n
+        x.grad = None
+        print(f"overhead, shape {shape}: numpy mul {numpy_op * 1e6:.2f} us; Tensor mul "
+              f"{plain * 1e6:.2f} us unrecorded, {forward * 1e6:.2f} us recorded "
+              f"(+{(forward - numpy_op) * 1e6:.2f} us); in a chain {fwd * 1e6:.2f} us forward, "
+              f"{bwd * 1e6:.2f} us backward per op")
+
+
+def bench_chain(n: int = 500_000) -> None:
+    t = time.perf_counter()
+    x = Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.000001 + 1e-7
+    t1 = time.perf_counter()
+    y.backward()
+    t2 = time.perf_counter()
+    err = abs(x.grad.item() - 1.000001 ** n) / 1.000001 ** n
+    print(f"chain: {2 * n:,} scalar ops, forward {t1 - t:.1f} s, backward {t2 - t1:.1f} s "
+          f"({(t2 - t) / (2 * n) * 1e6:.2f} us/op), relative error {err:.1e}, no recursion")
+
+
+BENCHES = {"grad": bench_grad, "step": bench_step, "overhead": bench_overhead,
+           "chain": bench_chain}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or list(BENCHES):
+        BENCHES[name]()

@@ -1,0 +1,55 @@
+"""`autodiff predict`: a model saved by `autodiff train --save` applied to a CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+
+from autodiff.datasets import read_matrix
+from autodiff.train import accuracy, load_model, r2_score
+
+from .options import format_option
+
+
+@click.command()
+@click.argument("model_file", metavar="MODEL")
+@click.option("--data", required=True, metavar="FILE",
+              help="CSV file with the model's feature columns (by name; others are ignored).")
+@format_option("table", "json", "csv")
+def predict(model_file: str, data: str, fmt: str) -> None:
+    """Predict every row of --data with MODEL (a JSON file from autodiff train --save).
+
+    The features are standardized with the training statistics saved in MODEL. For a
+    classifier the output is the probability of class 1 and the class (threshold ½); for a
+    regression, the predicted value. When the file also has the target column, the accuracy
+    or R² is reported.
+    """
+    saved = load_model(model_file)
+    header, values = read_matrix(data, required=saved.features)
+    X = values[:, [header.index(f) for f in saved.features]]
+    mu = saved.predict(X)
+    classification = saved.task == "classification"
+    out: dict = {"command": "predict", "task": saved.task, "target": saved.target,
+                 "n_rows": len(mu), "predictions": mu.tolist()}
+    if classification:
+        out["classes"] = (mu >= 0.5).astype(int).tolist()
+    if saved.target in header:
+        y = values[:, header.index(saved.target)]
+        out["metrics"] = ({"accuracy": accuracy(mu, y)} if classification
+                          else {"r2": r2_score(mu, y)})
+    if fmt == "json":
+        click.echo(json.dumps(out, indent=2))
+        return
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    name = f"p({saved.target}=1)" if classification else f"predicted_{saved.target}"
+    writer.writerow(["row", name, *(["class"] if classification else [])])
+    for i, value in enumerate(mu, start=1):
+        writer.writerow([i, repr(float(value)), *([int(value >= 0.5)] if classification else [])])
+    text = buf.getvalue()
+    if fmt == "table" and "metrics" in out:
+        text += "# " + ", ".join(f"{k} {v:.6g}" for k, v in out["metrics"].items()) + "\n"
+    click.echo(text, nl=False)

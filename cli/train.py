@@ -1,0 +1,143 @@
+"""`autodiff train`: the lecture's training loop from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from autodiff.errors import InputError
+from autodiff.train import OPTIMIZERS, SCHEDULES, TrainConfig, run, save_model
+from autodiff.train.model import ACTIVATIONS, LOSSES, MODELS
+from autodiff.train.output import FIGURE_FORMATS, check_writable, extension
+from autodiff.train.report import report_json, report_table
+
+from .options import format_option
+from .progress import Progress
+
+
+class BatchSize(click.ParamType):
+    """A positive integer, or ``full`` for the whole training set (batch gradient descent)."""
+
+    name = "N|full"
+
+    def convert(self, value, param, ctx):
+        if value is None or isinstance(value, int):
+            return value
+        if str(value).lower() == "full":
+            return None
+        try:
+            n = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a positive integer nor 'full'", param, ctx)
+        if n < 1:
+            self.fail(f"{n} is not a positive integer", param, ctx)
+        return n
+
+
+def hidden_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(h) for h in text.split(","))
+    except ValueError:
+        raise InputError(f"--hidden {text}: give layer sizes such as 16 or 32,16") from None
+    if not sizes or min(sizes) < 1:
+        raise InputError(f"--hidden {text}: layer sizes must be at least 1")
+    return sizes
+
+
+@click.command()
+@click.option("--model", type=click.Choice(MODELS), default="logistic", show_default=True,
+              help="linear (regression), logistic (classification) or mlp.")
+@click.option("--loss", type=click.Choice(LOSSES), default=None,
+              help="Default: mse for linear, bce for logistic and mlp.")
+@click.option("--hidden", default="16", show_default=True, metavar="H1,H2,...",
+              help="Hidden layer sizes of the mlp.")
+@click.option("--activation", type=click.Choice(ACTIVATIONS), default="relu",
+              show_default=True, help="Hidden activation of the mlp.")
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="momentum",
+              show_default=True, help="momentum is SGD with --momentum.")
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate η₀.")
+@click.option("--momentum", type=float, default=0.9, show_default=True,
+              help="μ for --optimizer momentum.")
+@click.option("--batch-size", type=BatchSize(), default="64", show_default=True,
+              help="Examples per step; 'full' for batch gradient descent, 1 for SGD.")
+@click.option("--epochs", type=int, default=20, show_default=True)
+@click.option("--schedule", type=click.Choice(SCHEDULES), default="none", show_default=True,
+              help="Learning-rate schedule, stepped once per epoch.")
+@click.option("--gamma", type=float, default=None,
+              help="Factor of the exponential (0.9) and step (0.1) schedules.")
+@click.option("--step-size", type=int, default=None, help="Epochs between steps of 'step'.")
+@click.option("--warmup", type=int, default=None, help="Warm-up epochs of 'warmup'.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seeds the data, the split, the initial weights and the batch order.")
+@click.option("--data", default=None, metavar="NAME|FILE",
+              help="two-gaussians, noisy-linear, breast-cancer, diabetes, or a CSV file "
+                   "(default: the synthetic set for the model's task).")
+@click.option("--target", default=None, metavar="COLUMN", help="The CSV column to predict.")
+@click.option("--test-size", type=float, default=0.2, show_default=True,
+              help="Fraction of rows held out for testing.")
+@click.option("--n-samples", type=int, default=1000, show_default=True,
+              help="Rows of synthetic data.")
+@click.option("--n-features", type=int, default=2, show_default=True,
+              help="Features of synthetic data.")
+@click.option("--standardize/--no-standardize", default=True, show_default=True,
+              help="Standardize features (and a regression target) with train statistics.")
+@click.option("--plot", default=None, metavar="FILE", help="Loss curves, .png or .svg.")
+@click.option("--history", "history_file", default=None, metavar="FILE",
+              help="Per-epoch history, .json (with every step's loss) or .csv.")
+@click.option("--save", default=None, metavar="FILE",
+              help="The trained model as JSON, for autodiff predict.")
+@format_option("table", "json")
+def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, epochs,
+          schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,
+          n_features, standardize, plot, history_file, save, fmt) -> None:
+    """Train a linear, logistic or MLP model and report loss, metrics and weights.
+
+    The defaults are the lecture's training loop (SGD with momentum 0.9, lr 0.01, batches of
+    64, 20 epochs) on the course's two Gaussians. A run that diverges (a non-finite loss, or
+    a loss that grows past 4× its start) stops with exit status 1; Ctrl-C stops between two
+    steps and still writes --plot, --history and --save (exit status 130).
+
+    \b
+        autodiff train --model logistic --optimizer adam --lr 0.05 --plot loss.png
+    """
+    for path, option, allowed in ((plot, "--plot", FIGURE_FORMATS),
+                                  (history_file, "--history", (".json", ".csv")),
+                                  (save, "--save", (".json",))):
+        if path is not None:
+            extension(path, allowed, option)
+            check_writable(path, option)
+    config = TrainConfig(model=model, loss=loss, hidden=hidden_sizes(hidden),
+                         activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
+                         batch_size=batch_size, epochs=epochs, schedule=schedule, gamma=gamma,
+                         step_size=step_size, warmup=warmup, seed=seed, data=data,
+                         target=target, test_size=test_size, n_samples=n_samples,
+                         n_features=n_features, standardize=standardize)
+    bar = Progress(enabled=fmt == "table" and sys.stdout.isatty())
+    with bar:
+        result = run(config, callback=bar.update)
+    history = result.history
+    written = {}
+    if plot:
+        history.plot(plot)
+        written["plot"] = plot
+    if history_file:
+        history.save(history_file)
+        written["history"] = history_file
+    if save and history.status != "diverged":
+        save_model(save, result.model, result.spec, tuple(result.data["features"]),
+                   result.data["target"], result.scaler, result.target_scaler,
+                   training={"config": history.config, "metrics": history.final})
+        written["model"] = save
+    if fmt == "json":
+        click.echo(json.dumps(report_json(result, written), indent=2))
+    else:
+        click.echo(report_table(result, written))
+    if history.status == "diverged":
+        click.echo(f"error: training diverged: {history.message}"
+                   + (" (the model was not saved)" if save else ""), err=True)
+        sys.exit(1)
+    if history.status == "interrupted":
+        click.echo(f"interrupted: {history.message}", err=True)
+        sys.exit(130)
