@@ -39,7 +39,7 @@ class Staged:
     """What budgeted work produced: ``(stage, data)`` pairs in order, and whether it ran out."""
 
     results: list[tuple[str, Any]]
-    exceeded: str | None  # e.g. "time budget of 5 s exceeded during simplify"
+    exceeded: str | None  # e.g. "time budget of 5 s exceeded during simplify", or a failure
     seconds: float
 
     def get(self, stage: str, default: Any = None) -> Any:
@@ -54,7 +54,7 @@ def _child(conn: Any, work: Callable[..., Iterator[tuple[str, Any]]], args: tupl
         for item in work(*args):
             conn.send(item)
         conn.send(("done", None))
-    except BaseException as exc:  # reported to the parent, which raises it there
+    except BaseException as exc:  # reported to the parent, which says where it failed
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
@@ -87,8 +87,9 @@ def run(work: Callable[..., Iterator[tuple[str, Any]]], args: tuple, budget: Bud
                 break
             if stage == "done":
                 break
-            if stage == "error":
-                raise RuntimeError(f"symbolic work failed during {current}: {data}")
+            if stage == "error":  # reported like a budget overrun: the work gave no answer
+                exceeded = f"sympy failed during {current}: {data}"
+                break
             if stage == "start":
                 current = data
                 continue

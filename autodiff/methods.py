@@ -27,7 +27,7 @@ from .errors import InputError
 from .forward import forward_sweep, primal_sweep
 from .manual import ManualCheck, check, parse_derivative, report
 from .parse import parse
-from .render.grid import Grid, cell, dump_json, render_grids
+from .render.grid import Grid, cell, dump_json, render_grids, title_of
 from .render.tables import json_value
 from .reverse import reverse_sweep
 from .trace import Trace
@@ -94,7 +94,7 @@ class Comparison:
         notes = [f"{m.name}: {m.note}" for m in self.methods.values() if m.note]
         notes += report(self.manual)
         point = ", ".join(f"{k}={cell(v)}" for k, v in self.at.items())
-        grid = Grid(f"f = {self.trace.source.strip() or 'the program'} at {point}: "
+        grid = Grid(f"f = {title_of(self.trace.source)} at {point}: "
                     f"f = {cell(self.value, 12)}",
                     ["method", "derivative", "value", "abs. error", "rel. error", "cost",
                      "operations", "ms"], rows, notes, right={2, 3, 4, 6, 7})

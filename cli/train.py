@@ -10,7 +10,13 @@ import click
 from autodiff.errors import InputError
 from autodiff.train import OPTIMIZERS, SCHEDULES, TrainConfig, run, save_model
 from autodiff.train.model import ACTIVATIONS, LOSSES, MODELS
-from autodiff.train.output import FIGURE_FORMATS, check_writable, extension
+from autodiff.train.output import (
+    FIGURE_FORMATS,
+    check_outputs,
+    check_replaceable,
+    check_writable,
+    extension,
+)
 from autodiff.train.report import report_json, report_table
 
 from .options import format_option
@@ -108,6 +114,13 @@ def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, 
         if path is not None:
             extension(path, allowed, option)
             check_writable(path, option)
+    check_outputs({"--plot": plot, "--history": history_file, "--save": save}, (data,))
+    if save is not None:
+        check_replaceable(save, "--save", '"format": "autodiff-model"')
+    if history_file is not None:
+        check_replaceable(history_file, "--history",
+                          '"format": "autodiff-history"' if history_file.lower().endswith(".json")
+                          else "epoch,lr,train_loss")
     config = TrainConfig(model=model, loss=loss, hidden=hidden_sizes(hidden),
                          activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
                          batch_size=batch_size, epochs=epochs, schedule=schedule, gamma=gamma,

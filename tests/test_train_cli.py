@@ -295,3 +295,22 @@ def test_two_processes_give_the_same_run_and_leave_global_random_state_alone():
     for doc in docs:
         doc.pop("seconds")
     assert docs[0] == docs[1]
+
+
+def test_a_users_own_files_are_never_overwritten(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("a,y\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n")
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}')
+    for args, message in (
+        (["--data", data, "--target", "y", "--history", data], "input data file"),
+        (["--save", notes], "was not written by autodiff"),
+        (["--history", notes], "was not written by autodiff"),
+        (["--history", tmp_path / "h.json", "--save", tmp_path / "h.json"], "the same file"),
+    ):
+        r = invoke("train", *SMALL, *args)
+        assert r.exit_code == 2 and message in r.output, r.output
+    assert data.read_text().startswith("a,y\n1,0") and notes.read_text() == '{"mine": true}'
+    model, history = tmp_path / "m.json", tmp_path / "h.json"
+    for _ in range(2):                                   # our own files are replaced
+        train_json(*SMALL, "--save", model, "--history", history)

@@ -16,7 +16,7 @@ from ..errors import InputError
 from .table import Table, check_classification
 
 
-def train_test_split(table: Table, test_size: float = 0.2, seed: int = 0
+def train_test_split(table: Table, test_size: float = 0.2, seed: int | tuple[int, ...] = 0
                      ) -> tuple[Table, Table | None]:
     """Shuffle the rows with ``default_rng(seed)`` and keep ``round(test_size·n)`` for testing.
 

@@ -13,7 +13,16 @@ from typing import Any
 
 from .tables import _latex_number, _pad, _width, dump_json
 
-__all__ = ["Grid", "cell", "dump_json", "render_grids"]
+__all__ = ["Grid", "cell", "dump_json", "render_grids", "title_of"]
+
+
+def title_of(source: str) -> str:
+    """An expression as typed, or "the program" for a program of several lines."""
+    lines = [ln for ln in source.strip().splitlines() if ln.strip() and
+             not ln.lstrip().startswith("#")]
+    if len(lines) == 1 and "=" not in lines[0]:
+        return lines[0].strip()
+    return f"the program of {len(lines)} lines" if lines else "the program"
 
 
 def cell(v: Any, digits: int = 10) -> str:

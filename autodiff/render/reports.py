@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grid import Grid, cell, dump_json, render_grids
+from .grid import Grid, cell, dump_json, render_grids, title_of
 from .tables import json_value
 
 if TYPE_CHECKING:
@@ -110,12 +110,14 @@ def symbolic(trace: Trace, staged: Staged, ad_ops: dict[str, Any], fmt: str) -> 
     lines = []
     for n in trace.inputs:
         d = simp.get(n) or raw.get(n) or {}
-        formula = d.get(style) or d.get("note") or "(not computed)"
+        formula = d.get(style) or d.get("note") or (
+            f"({d['nodes']} tree nodes: too long to print)" if d.get("nodes")
+            else f"(not computed: {staged.exceeded})")
         lines.append((f"∂f/∂{n}", formula))
     if fmt == "table":
         body = "\n\n".join(f"{k} =\n{v}" for k, v in lines)
         rt = staged.get("roundtrip") or ""
-        return (f"derivatives of f = {trace.source.strip()}\n\n{body}\n\n" + sizes.text() +
+        return (f"derivatives of f = {title_of(trace.source)}\n\n{body}\n\n" + sizes.text() +
                 (f"\n\nf converted back from sympy to a trace:\n{rt}" if rt else "\n"))
     if fmt == "markdown":
         body = "\n\n".join(f"$$\\frac{{\\partial f}}{{\\partial {n[5:]}}} = {v}$$"

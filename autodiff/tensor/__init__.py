@@ -17,7 +17,8 @@ from .. import primitives as P
 from ..errors import InputError
 from . import ops
 from .functional import grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, vjp
-from .tensor import Tensor, elementwise, enable_grad, is_grad_enabled, no_grad, structural
+from .tape import enable_grad, is_grad_enabled, no_grad
+from .tensor import Tensor, elementwise, structural
 from .trace import tensor_evaluation, tensor_trace
 
 __all__ = [

@@ -24,7 +24,8 @@ import numpy as np
 from ..broadcast import unbroadcast  # noqa: F401  (the one place broadcasting is undone)
 from ..errors import InputError
 from . import ops
-from .tensor import Tensor, _data, _new, enable_grad, reverse, structural
+from .tape import enable_grad, reverse
+from .tensor import Tensor, _data, _new, structural
 
 _DEPTH = [0]  # how many transformations are running: inside one, sweeps are recorded
 

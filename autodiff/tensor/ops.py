@@ -133,8 +133,8 @@ def _matmul_vjp(k, g, ans, a, b):
 
 def _reduce_vjp(g, x, axis, keepdims, scale=1):
     """The adjoint of a reduction: ``v̄`` (times ``scale``) broadcast back over the axes."""
-    shape = np.shape(x)
-    if not keepdims:
+    shape = x.shape
+    if not keepdims and axis is not None:  # a full reduction's 0-d adjoint broadcasts as it is
         g = reshape(g, kept_shape(shape, axis))
     return broadcast_to(g if scale == 1 else g * scale, shape)
 

@@ -7,16 +7,9 @@ order by construction, as the Wengert list of the lecture: ``v_i = op(v_j, …)`
 after its parents. Each record is held by the tensor it made, so the part of the tape that a
 result no longer needs is freed with it.
 
-Reverse mode (:func:`reverse`) walks the tape backwards from an output, newest record first,
-and scatters each adjoint to its parents,
-
-    v̄_j = Σ_{i ∈ children(j)} v̄_i ∂v_i/∂v_j ,
-
-with a heap keyed on the tape position instead of recursion: a chain of a million operations
-back-propagates like a chain of ten. Elementwise records use the registry's partial rules
-(``contribution = unbroadcast(v̄_i · partial_k(*args, ans), shape_k)``); structural ones the
-``vjp`` of :mod:`autodiff.tensor.ops`. With ``create_graph=True`` the same rules run on tensors
-instead of arrays, so the adjoints are recorded too and can be differentiated again.
+Reverse mode walks that tape backwards (:func:`autodiff.tensor.tape.reverse`), with the
+registry's partial rules for elementwise records and the ``vjp`` of :mod:`autodiff.tensor.ops`
+for structural ones.
 
 As in PyTorch, ``backward()`` adds to ``.grad`` of the leaves (tensors created with
 ``requires_grad=True``) until it is reset (``optimizer.zero_grad()`` sets it to ``None``); the
@@ -25,27 +18,18 @@ graph is not freed, so calling ``backward`` twice adds the gradient twice.
 
 from __future__ import annotations
 
-import heapq
-import itertools
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import primitives as P
-from ..broadcast import unbroadcast
 from ..errors import InputError
-from . import ops
-
-_SEQ = itertools.count(1)
+from . import ops, tape
+from .tape import _SEQ, _Grad, reverse
 
 
 class IndexInputError(InputError, IndexError):
     """An index out of range: an ``InputError`` that is also the ``IndexError`` Python expects."""
-
-
-class _Grad:
-    enabled = True
 
 
 class Tensor:
@@ -172,6 +156,13 @@ class Tensor:
         elif isinstance(index, list):
             index = np.asarray(index)
         return structural(ops.getitem, (self, index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if self.requires_grad or self._op is not None:
+            raise InputError("setitem: assigning into a tensor that requires grad is not "
+                             "recorded; build the result with where() or concatenate(), or "
+                             "assign into .data outside the computation")
+        self.data[index] = _data(value)
 
     # -- reductions and shapes ----------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False, out: None = None) -> Tensor:
@@ -338,104 +329,4 @@ def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
 
 P.register_atom(Tensor, elementwise)
 ops._HANDLER[:] = [Tensor, structural]
-
-
-def reverse(outputs: Sequence[Tensor], seeds: Sequence[Any], wanted: Sequence[Tensor] = (),
-            create_graph: bool = False) -> list[tuple[Tensor, Any]]:
-    """One reverse sweep from ``outputs`` (with adjoint ``seeds``) down the tape.
-
-    Returns ``(tensor, adjoint)`` for each tensor in ``wanted`` (adjoint ``None`` when the
-    outputs do not depend on it) or, when ``wanted`` is empty, for every leaf that requires
-    grad. With ``create_graph`` the seeds and adjoints are tensors and the sweep is recorded.
-    """
-    keep = {id(t) for t in wanted}
-    found: dict[int, Any] = {}
-    leaves: list[Tensor] = []
-    heap: list[tuple[int, Tensor]] = []
-    push, pop, array_primitive = heapq.heappush, heapq.heappop, ops.ArrayPrimitive
-    grad_state = _Grad.enabled
-    _Grad.enabled = create_graph
-    try:
-        pending = list(zip(outputs, seeds, strict=True))
-        while True:
-            for a, c in pending:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
-                if a._adjoint is None:
-                    a._adjoint = c
-                    if a._op is None:
-                        leaves.append(a)
-                    else:
-                        push(heap, (-a._seq, a))
-                else:
-                    a._adjoint = a._adjoint + c
-            if not heap:
-                break
-            t = pop(heap)[1]
-            g = t._adjoint
-            t._adjoint = None
-            if keep and id(t) in keep:
-                found[id(t)] = g
-            op, args = t._op, t._args
-            atoms, ans = (args, t) if create_graph else (t._atoms, t.data)
-            pending = []
-            if type(op) is array_primitive:
-                for k in range(len(args) - op.nparams):
-                    a = args[k]
-                    if isinstance(a, Tensor) and a.requires_grad:
-                        pending.append((a, op.vjp(k, g, ans, *atoms)))
-                continue
-            for a, rule in zip(args, op.partials, strict=True):
-                if isinstance(a, Tensor) and a.requires_grad:
-                    p = rule(*atoms, ans)
-                    if type(p) is int and (p == 1 or p == -1):
-                        c = g if p == 1 else -g
-                    else:
-                        c = g * p
-                    if c.shape != a.data.shape:
-                        c = unbroadcast(c, a.data.shape)
-                    pending.append((a, c))
-    except BaseException:
-        for t in leaves:
-            t._adjoint = None
-        raise
-    finally:
-        _Grad.enabled = grad_state
-        for _, t in heap:
-            t._adjoint = None
-    out = []
-    for t in leaves:
-        g, t._adjoint = t._adjoint, None
-        if not keep:
-            out.append((t, g))
-        elif id(t) in keep:
-            found[id(t)] = g
-    return out if not keep else [(t, found.get(id(t))) for t in wanted]
-
-
-class no_grad:  # noqa: N801 (PyTorch's name)
-    """``with no_grad():`` (or ``@no_grad()``): operations are computed but not recorded."""
-
-    def __enter__(self) -> None:
-        self._prev = _Grad.enabled
-        _Grad.enabled = False
-
-    def __exit__(self, *exc: Any) -> None:
-        _Grad.enabled = self._prev
-
-    def __call__(self, fn):
-        def wrapped(*args, **kwargs):
-            with no_grad():
-                return fn(*args, **kwargs)
-        wrapped.__name__, wrapped.__doc__ = fn.__name__, fn.__doc__
-        return wrapped
-
-
-class enable_grad(no_grad):  # noqa: N801
-    """``with enable_grad():`` records again inside a ``no_grad`` block."""
-
-    def __enter__(self) -> None:
-        self._prev = _Grad.enabled
-        _Grad.enabled = True
-
-
-def is_grad_enabled() -> bool:
-    return _Grad.enabled
+tape.Tensor = Tensor

@@ -33,7 +33,8 @@ from ..term import Term
 from ..trace import Const, Step, Trace
 from . import ops
 from .functional import _tape
-from .tensor import Tensor, reverse
+from .tape import reverse
+from .tensor import Tensor
 
 
 def _printer(name: str, text: str, impl, partials) -> Primitive:

@@ -71,8 +71,8 @@ class History:
     def save(self, path: str) -> None:
         """Write the history as ``.json`` (with every step's loss) or ``.csv`` (per epoch)."""
         ext = extension(path, (".json", ".csv"), "--history")
-        text = (json.dumps(self.to_json(steps=True), indent=2) + "\n" if ext == ".json"
-                else self.to_csv())
+        doc = {"format": "autodiff-history", **self.to_json(steps=True)}
+        text = json.dumps(doc, indent=2) + "\n" if ext == ".json" else self.to_csv()
         write_atomic(path, text)
 
     def plot(self, path: str | None = None) -> Any:

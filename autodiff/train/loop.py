@@ -39,7 +39,8 @@ Callback = Callable[[str, dict[str, Any]], None]
 
 def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, *,
         task: str, epochs: int, batch_size: int | None = 64, scheduler: Any = None,
-        seed: int = 0, X_test: np.ndarray | None = None, y_test: np.ndarray | None = None,
+        seed: int | tuple[int, ...] = 0, X_test: np.ndarray | None = None,
+        y_test: np.ndarray | None = None,
         logits: bool = False, divergence: float = 4.0, config: dict[str, Any] | None = None,
         callback: Callback | None = None) -> History:
     """Train ``model`` on ``(X, y)`` for ``epochs`` epochs of mini-batches of ``batch_size``

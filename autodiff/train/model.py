@@ -67,7 +67,7 @@ class ModelSpec:
         """Layer widths from input to output: [d, 1] or [d, h₁, …, 1]."""
         return [self.in_features, *(self.hidden if self.kind == "mlp" else ()), 1]
 
-    def build(self, seed: int = 0) -> Any:
+    def build(self, seed: int | tuple[int, ...] = 0) -> Any:
         """The network (``nn.LinearRegression``, ``nn.LogisticRegression`` or ``nn.MLP``), every
         ``Linear`` reset with ``reset_parameters(generator=default_rng(seed))``."""
         from .. import nn

@@ -36,6 +36,38 @@ def check_writable(path: str, option: str) -> None:
         raise InputError(f"{option} {path}: the folder {folder} is not writable")
 
 
+def check_outputs(outputs: dict[str, str | None], inputs: tuple[str | None, ...] = ()) -> None:
+    """Refuse, before any work, to write two outputs to one file or over an input file."""
+    seen: dict[str, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            raise InputError(f"{seen[real]} and {option} name the same file {path}")
+        seen[real] = option
+        for source in inputs:
+            if source is not None and os.path.exists(source) and os.path.exists(path) \
+                    and os.path.samefile(source, path):
+                raise InputError(f"{option} {path} is the input data file; it is never "
+                                 "overwritten")
+
+
+def check_replaceable(path: str, option: str, signature: str) -> None:
+    """An existing JSON or CSV file is replaced only if it holds ``signature`` near its start
+    (i.e. we wrote it): a user's own data file of the same name is never overwritten."""
+    if not os.path.exists(path):
+        return
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot check the existing file: {exc}") from None
+    if signature not in head:
+        raise InputError(f"{option} {path}: the file exists and was not written by autodiff; "
+                         "it is not overwritten (choose another name or remove it)")
+
+
 def write_atomic(path: str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     folder = os.path.dirname(os.path.abspath(path))

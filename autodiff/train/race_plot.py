@@ -25,7 +25,8 @@ def _contours(ax: Any, function: str) -> None:
     levels = np.quantile(Z, np.linspace(0.0, 0.95, 25) ** 2.5)
     levels = np.unique(levels)
     ax.contourf(X, Y, Z, levels=levels, cmap="Greys", alpha=0.35)
-    ax.contour(X, Y, Z, levels=levels, colors="grey", linewidths=0.5, alpha=0.7)
+    ax.contour(X, Y, Z, levels=levels, colors="grey", linewidths=0.5, alpha=0.7,
+               linestyles="solid")
     ax.plot(*f.minimum, marker="*", color="gold", ms=14, mec="black", zorder=5, label="minimum")
     ax.plot(*f.start, marker="o", color="black", ms=6, zorder=5, label="start")
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x", ylabel="y")

@@ -1,0 +1,134 @@
+"""The tape's clock and its reverse sweep; ``no_grad``.
+
+Every recorded operation takes the next number of :data:`_SEQ`, its position on the tape, so
+the tape is in evaluation order: a topological order by construction, as the lecture's
+Wengert list. :func:`reverse` walks it backwards from an output, newest record first, with a
+heap keyed on that position instead of recursion, and scatters each adjoint to its parents,
+
+    v̄_j = Σ_{i ∈ children(j)} v̄_i ∂v_i/∂v_j .
+
+Elementwise records (registry primitives) contribute
+``unbroadcast(v̄_i · partial_k(*args, ans), shape_k)``; structural ones
+(:mod:`autodiff.tensor.ops`) their ``vjp``. With ``create_graph=True`` the same rules run on
+tensors instead of arrays, so the adjoints are recorded in turn and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from ..broadcast import unbroadcast
+from . import ops
+
+_SEQ = itertools.count(1)
+Tensor: Any = None  # the tensor class, set by autodiff.tensor.tensor (which imports this module)
+
+
+class _Grad:
+    enabled = True
+
+
+def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] = (),
+            create_graph: bool = False) -> list[tuple[Any, Any]]:
+    """One reverse sweep from ``outputs`` (with adjoint ``seeds``) down the tape.
+
+    Returns ``(tensor, adjoint)`` for each tensor in ``wanted`` (adjoint ``None`` when the
+    outputs do not depend on it) or, when ``wanted`` is empty, for every leaf that requires
+    grad. With ``create_graph`` the seeds and adjoints are tensors and the sweep is recorded.
+    """
+    keep = {id(t) for t in wanted} if wanted else None
+    found: dict[int, Any] = {}
+    leaves: list[Any] = []
+    heap: list[tuple[int, Any]] = []
+    push, pop, array_primitive = heapq.heappush, heapq.heappop, ops.ArrayPrimitive
+    grad_state = _Grad.enabled
+    _Grad.enabled = create_graph
+    try:
+        pending = list(zip(outputs, seeds, strict=True))
+        while True:
+            for a, c in pending:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
+                if a._adjoint is None:
+                    a._adjoint = c
+                    if a._op is None:
+                        leaves.append(a)
+                    else:
+                        push(heap, (-a._seq, a))
+                else:
+                    a._adjoint = a._adjoint + c
+            if not heap:
+                break
+            t = pop(heap)[1]
+            g = t._adjoint
+            t._adjoint = None
+            if keep and id(t) in keep:
+                found[id(t)] = g
+            op, args = t._op, t._args
+            atoms, ans = (args, t) if create_graph else (t._atoms, t.data)
+            pending = []
+            if type(op) is array_primitive:
+                for k in range(len(args) - op.nparams):
+                    a = args[k]
+                    if isinstance(a, Tensor) and a.requires_grad:
+                        pending.append((a, op.vjp(k, g, ans, *atoms)))
+                continue
+            for a, rule in zip(args, op.partials, strict=True):
+                if isinstance(a, Tensor) and a.requires_grad:
+                    p = rule(*atoms, ans)
+                    if type(p) is int and (p == 1 or p == -1):
+                        c = g if p == 1 else -g
+                    else:
+                        c = g * p
+                    if c.shape != a.data.shape:
+                        c = unbroadcast(c, a.data.shape)
+                    pending.append((a, c))
+    except BaseException:
+        for t in leaves:
+            t._adjoint = None
+        raise
+    finally:
+        _Grad.enabled = grad_state
+        for _, t in heap:
+            t._adjoint = None
+    if keep is None:
+        out = [(t, t._adjoint) for t in leaves]
+        for t in leaves:
+            t._adjoint = None
+        return out
+    for t in leaves:
+        if id(t) in keep:
+            found[id(t)] = t._adjoint
+        t._adjoint = None
+    return [(t, found.get(id(t))) for t in wanted]
+
+
+class no_grad:  # noqa: N801 (PyTorch's name)
+    """``with no_grad():`` (or ``@no_grad()``): operations are computed but not recorded."""
+
+    def __enter__(self) -> None:
+        self._prev = _Grad.enabled
+        _Grad.enabled = False
+
+    def __exit__(self, *exc: Any) -> None:
+        _Grad.enabled = self._prev
+
+    def __call__(self, fn):
+        def wrapped(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+        wrapped.__name__, wrapped.__doc__ = fn.__name__, fn.__doc__
+        return wrapped
+
+
+class enable_grad(no_grad):  # noqa: N801
+    """``with enable_grad():`` records again inside a ``no_grad`` block."""
+
+    def __enter__(self) -> None:
+        self._prev = _Grad.enabled
+        _Grad.enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _Grad.enabled
