@@ -7,6 +7,7 @@ reverse mode (:func:`forward_sweep`, :func:`reverse_sweep`) over one registry of
 
 from .errors import InputError, ParseError
 from .evaluation import Evaluation, evaluate
+from .expression import ExpressionModel, fit
 from .forward import ForwardSweep, forward_sweep, primal_sweep
 from .parse import parse, parse_point
 from .primitives import REGISTRY, Primitive
@@ -24,4 +25,5 @@ __all__ = [
     "Graph", "to_dot", "to_svg",
     "Tensor", "grad", "hessian", "hvp", "jacfwd", "jacrev", "jvp", "no_grad", "value_and_grad",
     "vjp",
+    "ExpressionModel", "fit",
 ]

@@ -25,7 +25,7 @@ from .trace import Const, Trace, TraceBuilder
 _NUMBER = (int, float)
 
 
-class Node:
+class Node(P.Operand):
     """A variable of a trace being recorded: operations on it append steps to ``builder``."""
 
     __slots__ = ("builder", "index")
@@ -33,17 +33,6 @@ class Node:
     def __init__(self, builder: TraceBuilder, index: int) -> None:
         self.builder, self.index = builder, index
 
-    def __add__(self, o): return P.add(self, o)
-    def __radd__(self, o): return P.add(o, self)
-    def __sub__(self, o): return P.sub(self, o)
-    def __rsub__(self, o): return P.sub(o, self)
-    def __mul__(self, o): return P.mul(self, o)
-    def __rmul__(self, o): return P.mul(o, self)
-    def __truediv__(self, o): return P.div(self, o)
-    def __rtruediv__(self, o): return P.div(o, self)
-    def __pow__(self, o): return P.pow_(self, o)
-    def __rpow__(self, o): return P.pow_(o, self)
-    def __neg__(self): return P.neg(self)
 
 
 def _number(x: Any) -> float | None:

@@ -109,7 +109,15 @@ class Evaluation:
             shown = _show(values[i])
             out.append(f"the {what} of {s.var}{rule} is {shown}; {len(bad)} variable"
                        f"{'s' * (len(bad) != 1)} in all have a non-finite {what}")
+        if out:
+            out.append(f"how it spreads: {self.explanation.chain}")
         return out
+
+    @cached_property
+    def explanation(self) -> Any:
+        """Where non-finite values start and how they spread (:mod:`autodiff.explain`)."""
+        from .explain import explain
+        return explain(self)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of ``autodiff trace --format json`` (see ``docs/json.md``)."""

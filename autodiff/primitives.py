@@ -141,12 +141,23 @@ def _logsigmoid(x):
     return -np.log(1 + np.exp(-x)) if np.iscomplexobj(x) else -np.logaddexp(0, -x)
 
 
+BCE_EPS = float(np.float32(1e-12))  # PyTorch's floor for p(1 - p) in BCE's backward
+
+
 def _bce(p, y):
-    """Binary cross-entropy of a probability, with each log clamped at -100 as PyTorch does."""
+    """Binary cross-entropy of a probability, with each log clamped at -100 as PyTorch does.
+
+    Its partial in ``p``, ``(p - y)/max(p(1 - p), ε)``, keeps PyTorch's floor ``ε`` so that a
+    saturated sigmoid (``p`` exactly 0 or 1) gives a finite gradient, as in PyTorch."""
     if np.iscomplexobj(p) or np.iscomplexobj(y):
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
     log_q = np.maximum(np.log1p(-p), -100)
     return -(log_q + y * (np.maximum(np.log(p), -100) - log_q))
+
+
+def _at_least(x, floor):
+    """``max(x, floor)``, written with primitives so that rules may use it."""
+    return x + (floor - x) * heaviside(floor - x)
 
 
 def _bce_logits(z, y):
@@ -183,12 +194,34 @@ logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), 
 relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
 heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
 sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))
-bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / (p * (1 - p)), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
+bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / _at_least(p * (1 - p), BCE_EPS), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
 bce_logits = function("bce_logits", _bce_logits, (lambda z, y, ans: sigmoid(z) - y, lambda z, y, ans: -z), lambda sp, z, y: sp.log(1 + sp.exp(z)) - y * z, latex=r"\operatorname{{BCE}}_{{\mathrm{{logits}}}}({0}, {1})")
 # -----------------------------------------------------------------------------------------------
 
 #: The infix and prefix operators of the expression language, by symbol.
 OPERATORS = {"+": add, "-": sub, "*": mul, "/": div, "**": pow_, "^": pow_}
+
+
+class Operand:
+    """Python's arithmetic operators, routed through the registry.
+
+    Atoms that rules are applied to (printable terms, recorded trace nodes) inherit from this,
+    so ``y * x ** (y - 1)`` in a rule builds a term or records steps as it computes a number.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, o): return add(self, o)
+    def __radd__(self, o): return add(o, self)
+    def __sub__(self, o): return sub(self, o)
+    def __rsub__(self, o): return sub(o, self)
+    def __mul__(self, o): return mul(self, o)
+    def __rmul__(self, o): return mul(o, self)
+    def __truediv__(self, o): return div(self, o)
+    def __rtruediv__(self, o): return div(o, self)
+    def __pow__(self, o): return pow_(self, o)
+    def __rpow__(self, o): return pow_(o, self)
+    def __neg__(self): return neg(self)
 
 
 def lookup(name: str) -> Primitive | None:

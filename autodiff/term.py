@@ -56,7 +56,7 @@ def name_latex(name: str, kind: str = "primal") -> str:
     return f"{body}_{{{sub}}}" if sub else body
 
 
-class Term:
+class Term(P.Operand):
     """A node of a printable expression: a variable (primal, tangent or adjoint) or an op."""
 
     __slots__ = ("op", "args", "name", "kind")
@@ -73,19 +73,6 @@ class Term:
     def num(cls, value: float) -> Term:
         """A constant that stays symbolic, so that ``1/3`` prints as a fraction."""
         return cls(None, (float(value),), "", "number")
-
-    # -- arithmetic routes through the registry, so rules use Python operators ----------------
-    def __add__(self, o): return P.add(self, o)
-    def __radd__(self, o): return P.add(o, self)
-    def __sub__(self, o): return P.sub(self, o)
-    def __rsub__(self, o): return P.sub(o, self)
-    def __mul__(self, o): return P.mul(self, o)
-    def __rmul__(self, o): return P.mul(o, self)
-    def __truediv__(self, o): return P.div(self, o)
-    def __rtruediv__(self, o): return P.div(o, self)
-    def __pow__(self, o): return P.pow_(self, o)
-    def __rpow__(self, o): return P.pow_(o, self)
-    def __neg__(self): return P.neg(self)
 
     @property
     def prec(self) -> int:

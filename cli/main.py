@@ -7,14 +7,20 @@ import click
 from autodiff import __version__
 from autodiff.errors import InputError
 
+from .adjoints import adjoints
 from .check import check
 from .diff import diff
+from .explain import explain
+from .exercise import exercise
+from .fit import fit
 from .graph import graph
 from .hessian import hessian
 from .jacobian import jacobian
 from .numeric import numeric
 from .optimizers import optimizers
 from .predict import predict
+from .quiz import quiz
+from .selfcheck import selfcheck
 from .swell import swell
 from .symbolic import symbolic
 from .trace import trace
@@ -58,3 +64,9 @@ cli.add_command(hessian)
 cli.add_command(train)
 cli.add_command(predict)
 cli.add_command(optimizers)
+cli.add_command(selfcheck)
+cli.add_command(exercise)
+cli.add_command(quiz)
+cli.add_command(adjoints)
+cli.add_command(explain)
+cli.add_command(fit)

@@ -135,3 +135,14 @@ def test_standardizer_fits_on_train_only(n, d, seed):
     np.testing.assert_allclose(s.transform(other), (other - X.mean(0)) / s.scale)
     assert Standardizer.from_json(s.to_json()).transform(other).tobytes() \
         == s.transform(other).tobytes()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64),
+                         min_size=3, max_size=3), min_size=1, max_size=12))
+def test_read_csv_round_trips_any_finite_numbers(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_text("a,b,t\n" + "".join(",".join(repr(v) for v in r) + "\n" for r in rows))
+    table = read_csv(path, "t", "regression")
+    np.testing.assert_array_equal(table.X, np.array(rows)[:, :2])
+    np.testing.assert_array_equal(table.y, np.array(rows)[:, 2])

@@ -49,9 +49,6 @@ def test_loss_gradient_matches_torch(case):
     np.testing.assert_allclose(grad, case["grad_input"], rtol=1e-10, atol=1e-14)
 
 
-@pytest.mark.xfail(strict=True, reason="the registry's bce partial (p − y)/(p(1 − p)) is 0/0 "
-                   "at p = y ∈ {0, 1}; PyTorch divides by max(p(1 − p), float32(1e-12)); "
-                   "remove this mark when the registry's rule has that floor (docs/nn.md)")
 @pytest.mark.parametrize("case", [c for c in FIXTURE["losses"] if _is_clamp_case(c)], ids=_id)
 def test_bce_gradient_at_the_clamp_matches_torch(case):
     _, grad = _run(case)

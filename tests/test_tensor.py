@@ -136,7 +136,8 @@ def test_the_losses_are_fused_and_stable():
 @pytest.mark.parametrize("make, words", [
     (lambda: Tensor(np.ones((3, 4))) @ Tensor(np.ones((5, 2))), ["matmul", "(3, 4)", "(5, 2)"]),
     (lambda: Tensor(np.ones(3)) + Tensor(np.ones(4)), ["add", "(3,)", "(4,)"]),
-    (lambda: Tensor(["a", "b"]), ["not numeric"]),
+    (lambda: Tensor(["a", "b"]), ["not real numbers", "<U1"]),
+    (lambda: Tensor([1 + 2j]), ["not real numbers", "complex"]),
     (lambda: Tensor([[1.0], [1.0, 2.0]]), ["Tensor"]),
     (lambda: Tensor(np.ones(6)).reshape(4, 2), ["reshape", "(6,)"]),
     (lambda: Tensor([1, 2], dtype=np.int64, requires_grad=True), ["floating"]),

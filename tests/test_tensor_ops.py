@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from autodiff import REGISTRY, Tensor, jvp, vjp
 from autodiff import tensor as T
+from autodiff.tensor import ops
 from autodiff.testing import check_grads
 
 PRIMS = list(REGISTRY.values())
@@ -173,3 +174,15 @@ def test_a_logistic_regression_loss_has_the_hand_written_gradient():
     np.testing.assert_allclose(w.grad.data, X.T @ (p - y) / len(X), rtol=1e-12)
     check_all(lambda w: T.binary_cross_entropy((Tensor(X) @ w).sigmoid(), Tensor(y)).mean(), w0,
               float32=False)  # X is float64: the result is too
+
+
+def test_the_internal_primitives_and_second_derivatives_through_them():
+    # broadcast_to and scatter (getitem's adjoint) are primitives too: order 2 differentiates
+    # each structural rule's own jvp/vjp
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3, 1))
+    check_all(lambda t: ops.broadcast_to(t, (2, 3, 4)) * np.arange(24, dtype=t.dtype).reshape(
+        2, 3, 4), x)
+    check_all(lambda t: ops.scatter(t, (slice(1, 3),), (4, 1)).exp(), x[:2])
+    check_grads(lambda t: (t[[0, 0, 2]] ** 3).sum(), x, order=2)
+    check_grads(lambda t: (t @ t.T).max(axis=0).mean() + t.var(), x, order=2)

@@ -42,7 +42,10 @@ class Linear(Module):
         self.in_features, self.out_features = int(in_features), int(out_features)
         dtype = np.float64 if dtype is None else dtype
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
-        self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
+        if bias:
+            self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: np.random.Generator | None = None) -> None:
@@ -56,7 +59,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, input: Any) -> Tensor:
-        return linear(input, self.weight, self.bias)
+        params = self._parameters  # a plain attribute: skips Module.__getattr__ on the hot path
+        return linear(input, params["weight"], params.get("bias"))
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

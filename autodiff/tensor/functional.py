@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from ..broadcast import unbroadcast  # noqa: F401  (the one place broadcasting is undone)
 from ..errors import InputError
 from . import ops
 from .tape import enable_grad, reverse

@@ -60,8 +60,8 @@ class Tensor:
                 from None
         if arr.dtype.kind not in "fiub" or (dtype is None and arr.dtype.kind not in "f"):
             if arr.dtype.kind not in "iub":
-                raise InputError(f"Tensor: the data is not numeric (dtype {arr.dtype}, shape "
-                                 f"{arr.shape}); give numbers")
+                raise InputError(f"Tensor: the data are not real numbers (dtype {arr.dtype}, "
+                                 f"shape {arr.shape}); give real numbers")
             arr = arr.astype(np.float64)
         if requires_grad and arr.dtype.kind != "f":
             raise InputError(f"Tensor: only floating-point tensors can require grad "
@@ -145,7 +145,7 @@ class Tensor:
     def __le__(self, o): return _new(self.data <= _data(o))
     def __gt__(self, o): return _new(self.data > _data(o))
     def __ge__(self, o): return _new(self.data >= _data(o))
-    def __eq__(self, o): return _new(self.data == _data(o))  # noqa: D105
+    def __eq__(self, o): return _new(self.data == _data(o))
     def __ne__(self, o): return _new(self.data != _data(o))
 
     def __getitem__(self, index: Any) -> Tensor:

@@ -1,0 +1,81 @@
+"""`autodiff exercise`: the lecture's coding assignment with its autograder."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from autodiff.errors import InputError
+from autodiff.exercises import EXERCISES, grade, render
+from autodiff.exercises import exercise as find
+from autodiff.exercises.grader import TIMEOUT
+
+FORMATS = click.Choice(["table", "markdown", "json"])
+
+
+@click.group()
+def exercise() -> None:
+    """Coding exercises: write the stub, fill it in, have it graded.
+
+        autodiff exercise list
+        autodiff exercise stub adam_step -o adam.py
+        autodiff exercise check adam_step adam.py
+    """
+
+
+@exercise.command("list")
+def list_() -> None:
+    """Name each exercise, with the lecture section it follows."""
+    width = max(map(len, EXERCISES))
+    for e in EXERCISES.values():
+        click.echo(f"{e.name:<{width}}  {e.title}  [{e.section}]")
+
+
+@exercise.command()
+@click.argument("name")
+def show(name: str) -> None:
+    """The statement of exercise NAME and the names your file must define."""
+    e = find(name)
+    click.echo(f"{e.name}: {e.title}  [{e.section}]\n\n{e.task()}\n\n"
+               f"Your file must define: {', '.join(e.defines)}")
+
+
+@exercise.command()
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the stub to this file (never over an existing one).")
+def stub(name: str, output: str | None) -> None:
+    """Print the stub of exercise NAME (or write it to -o FILE) to fill in."""
+    text = find(name).stub()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise InputError(f"{output} exists already; it is not overwritten (choose another "
+                         "name, or delete it yourself)") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}; fill it in, then: autodiff exercise check {name} "
+               f"{os.path.basename(output)}", err=True)
+
+
+@exercise.command()
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--timeout", type=click.FloatRange(min=0.5, max=600), default=TIMEOUT,
+              show_default=True, help="Wall-clock limit of the grading, in seconds.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format.")
+def check(name: str, file: str, timeout: float, fmt: str) -> None:
+    """Grade FILE against the hidden property tests of exercise NAME.
+
+    FILE runs in a separate Python process with a time limit; the report says which checks
+    passed, which failed and why, with a hint. Exit status 0 only when every check passes.
+    """
+    result = grade(name, file, timeout=timeout)
+    click.echo(render(result, fmt))
+    raise SystemExit(0 if result.passed else 1)

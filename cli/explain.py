@@ -1,0 +1,36 @@
+"""`autodiff explain`: where a nan or inf starts in the trace and how it spreads."""
+
+from __future__ import annotations
+
+import click
+
+from autodiff.errors import InputError
+from autodiff.explain import explain as run_explain
+
+from .options import (
+    at_option,
+    format_option,
+    point_of,
+    read_source,
+    source_argument,
+    wrt_of,
+    wrt_option,
+)
+
+
+@click.command()
+@source_argument
+@at_option
+@wrt_option
+@format_option("table", "markdown", "latex", "json")
+def explain(source: str, at: tuple[str, ...], wrt: str | None, fmt: str) -> None:
+    """Explain the non-finite values, tangents and adjoints of EXPR_OR_FILE at --at: the
+    variable where each first becomes nan or ±inf, why (log(0), 0·inf, overflow…), and the
+    path along which it spreads to f and to the gradient. Example:
+
+        autodiff explain "log(x1*x2) + x1" --at x1=2,x2=0
+    """
+    point = point_of(at)
+    if point is None:
+        raise InputError("explain needs a point: give one with --at, e.g. --at x1=2,x2=0")
+    click.echo(run_explain(read_source(source), point, wrt_of(wrt)).render(fmt), nl=False)
