@@ -96,3 +96,11 @@ def test_long_chain_without_recursion():
     rev = reverse_sweep(t, {"x": 0.3})
     fwd = forward_sweep(t, {"x": 0.3})
     assert fwd.derivative == pytest.approx(rev.gradient["x"], rel=1e-12)
+
+
+def test_json_of_matrix_values():
+    import json
+
+    X = np.array([[1.0, 2.0], [3.0, 0.0]])
+    j = json.loads(evaluate("log(x) + w", at={"x": X, "w": 1.0}).render("json"))
+    assert j["value"] == [[1.0, 1.0 + math.log(2.0)], [1.0 + math.log(3.0), "-inf"]]

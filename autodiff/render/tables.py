@@ -57,7 +57,9 @@ def json_value(v: Any) -> Any:
     if v is None:
         return None
     if isinstance(v, np.ndarray) and v.ndim > 0:
-        return [json_value(x) for x in v.tolist()]
+        v = v.tolist()
+    if isinstance(v, list):
+        return [json_value(x) for x in v]
     v = float(v)
     return v if math.isfinite(v) else str(v)
 
