@@ -14,11 +14,14 @@ import numpy as np
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``g`` over the axes that broadcasting added to or stretched in ``shape``."""
-    gshape = np.shape(g)
+    gshape = g.shape if hasattr(g, "shape") else np.shape(g)
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + k for k, n in enumerate(shape) if n == 1 and gshape[lead + k] != 1)
-    out = np.sum(g, axis=axes, keepdims=False) if axes else g
-    return np.reshape(out, shape)
+    if not hasattr(g, "sum"):  # a number
+        return np.reshape(g, shape)
+    # methods, not np.sum/np.reshape: the same reduction, and they serve tensors as well
+    out = g.sum(axes) if axes else g
+    return out if out.shape == shape else out.reshape(shape)

@@ -126,11 +126,26 @@ def function(name, impl, partials, sympy, *, latex=None, **kw) -> Primitive:
     return _register(Primitive(name, impl, partials, text, latex, sympy, ATOM, (0,) * n, **kw))
 
 
+def _complex(x) -> bool:
+    """``np.iscomplexobj(x)``, with a quick answer for the usual real arrays and floats."""
+    kind = type(x)
+    if kind is np.ndarray or kind is np.float64:
+        return x.dtype.kind == "c"
+    return kind is not float and np.iscomplexobj(x)
+
+
 def _sigmoid(x):
-    if np.iscomplexobj(x):  # complex step: the analytic form (the real path stays stable)
+    if _complex(x):  # complex step: the analytic form (the real path stays stable)
         return 1 / (1 + np.exp(-x))
-    e = np.exp(-np.abs(x))
-    return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))[()]
+    e = np.abs(x)  # σ(x) = 1/(1 + e) for x >= 0, e/(1 + e) otherwise, with e = exp(-|x|)
+    if type(e) is np.ndarray and e.dtype.kind == "f":
+        np.exp(np.negative(e, out=e), out=e)  # in place: one buffer for the whole computation
+    else:
+        e = np.exp(-e)
+    num = np.where(np.greater_equal(x, 0), 1.0, e)
+    e += 1
+    num /= e
+    return num[()]
 
 
 def _softplus(x):
@@ -149,15 +164,26 @@ def _bce(p, y):
 
     Its partial in ``p``, ``(p - y)/max(p(1 - p), ε)``, keeps PyTorch's floor ``ε`` so that a
     saturated sigmoid (``p`` exactly 0 or 1) gives a finite gradient, as in PyTorch."""
-    if np.iscomplexobj(p) or np.iscomplexobj(y):
+    if _complex(p) or _complex(y):
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    if type(p) is np.ndarray and type(y) is np.ndarray and p.shape == y.shape \
+            and p.dtype == y.dtype:  # the same operations, in place in two buffers
+        log_q = np.log1p(np.negative(p), out=np.negative(p))
+        np.maximum(log_q, -100, out=log_q)
+        out = np.log(p)
+        np.maximum(out, -100, out=out)
+        out -= log_q
+        out *= y
+        out += log_q
+        return np.negative(out, out=out)
     log_q = np.maximum(np.log1p(-p), -100)
     return -(log_q + y * (np.maximum(np.log(p), -100) - log_q))
 
 
 def _at_least(x, floor):
     """``max(x, floor)``, written with primitives so that rules may use it."""
-    return x + (floor - x) * heaviside(floor - x)
+    gap = floor - x
+    return x + gap * heaviside(gap)
 
 
 def _bce_logits(z, y):

@@ -3,18 +3,14 @@
 Is All You Need what is the optimizer and the learning rate scheduler used? What are the
 optimizers used in LLaMA and GPT-3?").
 
-=================== ======================================= ==========================================
-paper               optimizer                               schedule (per step)
-=================== ======================================= ==========================================
-Transformer (2017)  Adam β=(0.9, 0.98), ε=1e-9              η = d_model^−0.5 · min(n^−0.5, n·W^−1.5),
-                                                            d_model = 512, W = 4000 warm-up steps
-LLaMA (2023)        AdamW β=(0.9, 0.95), ε=1e-5,            linear warm-up for 2000 steps, then cosine
-                    weight decay 0.1, gradient clipping 1.0 to 10% of the peak (7B: peak 3e-4, 1T
-                                                            tokens at 4M tokens a step = 250,000 steps)
-GPT-3 (2020)        Adam β=(0.9, 0.95), ε=1e-8, weight      linear warm-up over 375M tokens, cosine to
-                    decay 0.1, gradient clipping 1.0        10% over 260B tokens, then constant (175B:
-                                                            peak 0.6e-4, 3.2M tokens a step)
-=================== ======================================= ==========================================
+* **Transformer** (2017): Adam β = (0.9, 0.98), ε = 1e-9; per step
+  η = d_model^−0.5 · min(n^−0.5, n · W^−1.5) with d_model = 512, W = 4000 warm-up steps.
+* **LLaMA** (2023): AdamW β = (0.9, 0.95), ε = 1e-5, weight decay 0.1, gradient clipping 1.0;
+  a linear warm-up of 2000 steps, then cosine to 10% of the peak (7B: peak 3e-4; 1T tokens at
+  4M tokens a step = 250,000 steps).
+* **GPT-3** (2020): Adam β = (0.9, 0.95), ε = 1e-8, weight decay 0.1, gradient clipping 1.0; a
+  linear warm-up over 375M tokens, then cosine to 10% over 260B tokens, constant after (175B:
+  peak 0.6e-4 at 3.2M tokens a step).
 
 Sources: Vaswani et al. 2017 §5.3; Touvron et al. 2023 ("LLaMA") §2.2 and Table 2 (ε = 1e-5 is
 stated in the Llama 2 paper, which keeps Llama 1's optimizer); Brown et al. 2020 ("Language
@@ -30,8 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .optim import Adam, AdamW
-from .optim.lr_scheduler import CosineAnnealingLR, LinearLR, LRScheduler, SequentialLR
-from .optim.lr_scheduler import TransformerLR
+from .optim.lr_scheduler import (
+    CosineAnnealingLR,
+    LinearLR,
+    LRScheduler,
+    SequentialLR,
+    TransformerLR,
+)
 from .tensor import Tensor
 
 WARMUP_START = 1e-3  # LinearLR's start factor: the warm-up starts at 0.1% of the peak

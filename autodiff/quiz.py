@@ -79,12 +79,14 @@ def gradients() -> Answer:
                   "  ∂L/∂μ_i = (μ_i − y_i)/(μ_i(1 − μ_i)) and ∂μ_i/∂w = μ_i(1 − μ_i) x_i, so\n"
                   "  ∇L(w) = Σ (μ_i − y_i) x_i = Xᵀ(σ(Xw) − y): the sigmoid's derivative cancels "
                   "the denominator.\nBoth are 'error × input', the lecture's δ_j z_i. Below, "
-                  "the hand formulas for two examples x = (1, 2), (1, −1), with labels y = (3, 1) "
-                  "(linear) and y = (1, 0) (logistic), are checked against reverse mode by the manual-derivative checker.",
+                  "the hand formulas for two examples x = (1, 2), (1, −1), with labels "
+                  "y = (3, 1) (linear) and y = (1, 0) (logistic), are checked against reverse "
+                  "mode by the manual-derivative checker.",
                   ["loss", "hand-derived", "value at w=(0.3, −0.2)", "reverse mode"], rows,
                   checks,
-                  ['autodiff check "-(log(sigmoid(w1 + 2*w2)) + log(1 - sigmoid(w1 - w2)))" '
-                   '--at w1=0.3,w2=-0.2 --manual w1="(sigmoid(w1 + 2*w2) - 1) + sigmoid(w1 - w2)"'])
+                  ['autodiff check --at w1=0.3,w2=-0.2 '
+                   '--manual w1="(sigmoid(w1 + 2*w2) - 1) + sigmoid(w1 - w2)" '
+                   '-- "-(log(sigmoid(w1 + 2*w2)) + log(1 - sigmoid(w1 - w2)))"'])
 
 
 def cross_entropy() -> Answer:
@@ -111,7 +113,7 @@ def cross_entropy() -> Answer:
                   "−[y log μ + (1 − y) log(1 − μ)], the negative log likelihood of logistic "
                   "regression. Minimizing it over a data set is maximum likelihood.",
                   ["label", "μ", "−Σ p log q", "nn.BCELoss"], rows, checks,
-                  ["autodiff trace \"-(y*log(mu) + (1-y)*log(1-mu))\" --at y=1,mu=0.9"])
+                  ["autodiff trace --at y=1,mu=0.9 -- \"-(y*log(mu) + (1-y)*log(1-mu))\""])
 
 
 def optimizer() -> Answer:
@@ -312,7 +314,9 @@ def render(items: list[Answer], fmt: str = "table") -> str:
         out += ["", a.answer, ""]
         out += _table(a.headers, a.rows, md) + [""]
         out += [f"- {'✓' if ok else '✗'} {fact}" for fact, ok in a.checks.items()]
-        if a.commands:
+        if a.commands and md:
+            out += [""] + [f"Try `{c}`" for c in a.commands]
+        elif a.commands:
             out += ["", "Try:"] + [f"    {c}" for c in a.commands]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

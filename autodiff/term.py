@@ -29,12 +29,15 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda"
 
 
 def format_number(v: Any) -> str:
-    """Shortest text that reads back as the same float: ``2`` for 2.0, ``0.1`` for 0.1."""
+    """Shortest text that reads back as the same float: ``2`` for 2.0, ``0.1`` for 0.1,
+    ``2.5e+14`` for large and ``1e-05`` for small magnitudes."""
     v = float(v)
     if v != v or v in (float("inf"), float("-inf")):
         return str(v)
-    if v.is_integer() and abs(v) < 1e16:
+    if v.is_integer() and abs(v) < 1e6:
         return str(int(v))
+    if abs(v) >= 1e6 or abs(v) < 1e-4:  # 2.72947e+14, not 272947000000000
+        return np.format_float_scientific(v, unique=True, trim="-")
     return repr(v)
 
 

@@ -10,17 +10,20 @@ from autodiff.errors import InputError
 from .adjoints import adjoints
 from .check import check
 from .diff import diff
-from .explain import explain
 from .exercise import exercise
+from .explain import explain
 from .fit import fit
 from .graph import graph
 from .hessian import hessian
 from .jacobian import jacobian
+from .normalization import normalization
 from .numeric import numeric
+from .optim_state import optimizer_state
 from .optimizers import optimizers
 from .predict import predict
 from .quiz import quiz
 from .selfcheck import selfcheck
+from .stability import stability
 from .swell import swell
 from .symbolic import symbolic
 from .trace import trace
@@ -69,4 +72,7 @@ cli.add_command(exercise)
 cli.add_command(quiz)
 cli.add_command(adjoints)
 cli.add_command(explain)
+cli.add_command(stability)
+cli.add_command(optimizer_state)
+cli.add_command(normalization)
 cli.add_command(fit)

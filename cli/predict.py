@@ -9,6 +9,8 @@ import json
 import click
 
 from autodiff.datasets import read_matrix
+from autodiff.errors import InputError
+from autodiff.expression.run import SavedExpression
 from autodiff.train import accuracy, load_model, r2_score
 
 from .options import format_option
@@ -20,14 +22,14 @@ from .options import format_option
               help="CSV file with the model's feature columns (by name; others are ignored).")
 @format_option("table", "json", "csv")
 def predict(model_file: str, data: str, fmt: str) -> None:
-    """Predict every row of --data with MODEL (a JSON file from autodiff train --save).
+    """Predict every row of --data with MODEL (a JSON file from autodiff train or fit --save).
 
     The features are standardized with the training statistics saved in MODEL. For a
     classifier the output is the probability of class 1 and the class (threshold ½); for a
     regression, the predicted value. When the file also has the target column, the accuracy
     or R² is reported.
     """
-    saved = load_model(model_file)
+    saved = _load(model_file)
     header, values = read_matrix(data, required=saved.features)
     X = values[:, [header.index(f) for f in saved.features]]
     mu = saved.predict(X)
@@ -53,3 +55,14 @@ def predict(model_file: str, data: str, fmt: str) -> None:
     if fmt == "table" and "metrics" in out:
         text += "# " + ", ".join(f"{k} {v:.6g}" for k, v in out["metrics"].items()) + "\n"
     click.echo(text, nl=False)
+
+
+def _load(path: str):
+    """A model saved by ``autodiff train --save``, or else by ``autodiff fit --save``."""
+    try:
+        return load_model(path)
+    except InputError as not_trained:
+        try:
+            return SavedExpression.load(path)
+        except InputError:
+            raise not_trained from None

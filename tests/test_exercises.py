@@ -7,6 +7,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autodiff.exercises import CHECKS, EXERCISES, grade
 from autodiff_cli.main import cli
@@ -187,3 +189,26 @@ def test_loader_that_forgets_the_last_partial_batch(tmp_path):
                                                       "self.batch_size)")
     g = grade("dataloader", write(tmp_path, text))
     assert g.checks[1].status == "fail" and "batches, expected" in g.checks[1].message
+
+
+TOKENS = list("():=\n\t x1+*\"'[]{}#\\ü") + ["def ", "lambda", "yield", "return", "import"]
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+def test_any_student_text_is_graded_never_passed_never_crashing(tmp_path, text):
+    path = tmp_path / "student.py"
+    path.write_text(text, encoding="utf-8")
+    g = grade("bce_gradient", str(path), timeout=20)
+    assert not g.passed
+    assert g.load_error or all(c.status in ("fail", "error") for c in g.checks)
+    assert "Traceback" not in g.load_error
+
+
+def test_markdown_report(tmp_path):
+    r = run("exercise", "check", "dataloader", EXERCISES["dataloader"].solution_path(),
+            "--format", "markdown")
+    assert r.exit_code == 0
+    assert r.output.startswith("## exercise dataloader")
+    assert "- **PASS** len(loader)" in r.output and "4 of 4 checks passed. Well done!" in r.output

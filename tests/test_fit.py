@@ -212,6 +212,12 @@ def test_save_reload_predict(tmp_path):
                                "formula": "w*x", "params": {"w": "oops"}, "loss": "mse"}))
     with pytest.raises(InputError, match="malformed"):
         ExpressionModel.load(bad)
+    # `autodiff predict` reads the model's columns and applies the formula to the CSV rows
+    p = CliRunner().invoke(cli, ["predict", str(saved), "--data", str(path), "--format", "json"])
+    assert p.exit_code == 0, p.output
+    np.testing.assert_allclose(json.loads(p.output)["predictions"], want, rtol=1e-13)
+    p = CliRunner().invoke(cli, ["predict", str(bad), "--data", str(path)])
+    assert p.exit_code == 2 and "not a model file" in p.output
 
 
 def test_state_dict_names_each_parameter_and_loads_back():

@@ -107,3 +107,14 @@ def test_a_fact_that_does_not_hold_fails_the_command(monkeypatch):
     monkeypatch.setattr(quiz, "QUESTIONS", [wrong])
     r = run("quiz")
     assert r.exit_code == 1 and "✗ 1 = 2" in r.output
+
+
+def test_every_command_the_quiz_suggests_runs():
+    import shlex
+    commands = [c for a in quiz.answers() for c in a.commands]
+    assert commands
+    for command in commands:
+        args = shlex.split(command)
+        assert args[0] == "autodiff"
+        r = run(*args[1:])
+        assert r.exit_code == 0, (command, r.output)

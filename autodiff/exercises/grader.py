@@ -131,9 +131,13 @@ def _run(name: str, path: str, timeout: float, folder: str) -> tuple[list[dict],
             elif code != 0:
                 stopped = f"the grading process exited with status {code}"
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
             stopped = f"timed out after {timeout:g} s: an infinite loop, or a very slow one?"
+        finally:  # also whatever the student's program started in its session
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.wait()
     return _events(results), _tail(os.path.join(folder, "output.txt")), stopped
 
 

@@ -37,7 +37,7 @@ LOSSES = ("mse", "bce", "bce-logits")
 
 @dataclass(frozen=True)
 class LossTrace:
-    """The loss trace of a model trace.
+    """The loss trace of a model trace, compiled for sweeps over a batch.
 
     Attributes:
         trace: the model's variables, the target input, then the loss steps.
@@ -49,6 +49,11 @@ class LossTrace:
         params: the variables of the parameters θ.
         active: ``active[i]``: variable ``i`` depends on a parameter (see
             :func:`active_variables`).
+
+    The sweeps read the trace as lists: ``slots[i]`` the arguments of step ``i`` (each
+    constant gets a slot after the variables, so the arguments are read from one list),
+    ``impls[i]`` its numpy implementation, and ``edges[i]`` the pairs ``(j, ∂v_i/∂v_j rule)``
+    for its arguments ``j`` that are active, the only ones the reverse sweep visits.
     """
 
     trace: Trace
@@ -59,36 +64,52 @@ class LossTrace:
     first_loss_step: int
     params: tuple[int, ...] = ()
     active: tuple[bool, ...] = ()
+    constants: tuple[float, ...] = ()
+    slots: tuple[tuple[int, ...], ...] = ()
+    impls: tuple[Any, ...] = ()
+    edges: tuple[tuple[tuple[int, Any], ...], ...] = ()
 
     @property
     def target_name(self) -> str:
         return self.trace.steps[self.target].input or ""
 
-    def primals(self, model_primals: list[Any], y: Any) -> list[Any]:
-        """The primal values of the loss trace from those of the model trace and the target:
-        only the loss steps are computed."""
-        values: list[Any] = [None] * len(self.trace)
-        for i, v in enumerate(model_primals):
-            values[self.place[i]] = v
-        values[self.target] = y
-        steps = self.trace.steps
+    def values(self, inputs: dict[int, Any]) -> list[Any]:
+        """The primal sweep of the model's steps: ``inputs`` maps each input variable (its
+        index) to its value, arrays over the batch or numbers. The target and the loss steps
+        are left empty (see :meth:`primals`)."""
+        values: list[Any] = [None] * len(self.trace) + list(self.constants)
+        for i, v in inputs.items():
+            values[i] = v
+        slots, impls = self.slots, self.impls
         with np.errstate(all="ignore"):
-            for i in range(self.first_loss_step, len(steps)):
-                s = steps[i]
-                values[i] = s.op.impl(*[values[a] if type(a) is int else a.value
-                                        for a in s.args])
+            for i in range(self.target + 1, self.first_loss_step):
+                values[i] = impls[i](*[values[a] for a in slots[i]])
         return values
 
-    def gradient(self, model_primals: list[Any], y: np.ndarray) -> tuple[float, np.ndarray]:
+    def primals(self, values: list[Any], y: Any) -> list[Any]:
+        """Continue the sweep of :meth:`values` with the target ``y``: only the loss steps
+        are computed (in place; the list is returned)."""
+        values[self.target] = y
+        steps, slots = self.trace.steps, self.slots
+        with np.errstate(all="ignore"):
+            for i in range(self.first_loss_step, len(steps)):
+                values[i] = steps[i].op.impl(*[values[a] for a in slots[i]])
+        return values
+
+    def gradient(self, values: list[Any], y: np.ndarray) -> tuple[float, np.ndarray]:
         """The mean loss ``L`` over the batch and its gradient ``(∂L/∂θ_j)_j``: the loss
         steps' primals, one reverse sweep (:func:`batch_adjoints`), and the sum of each
         parameter's per-sample adjoints divided by ``n``."""
-        values = self.primals(model_primals, y)
-        n = np.size(y)
-        loss = float(np.mean(np.broadcast_to(values[-1], np.shape(y))))
-        adjoints = batch_adjoints(self.trace, values, self.params, n, self.active)
+        values = self.primals(values, y)
+        n = len(y)
+        adjoints = batch_adjoints(self, values, n)
         per_sample = np.array([adjoints[j] for j in self.params])     # p × n
-        return loss, per_sample.sum(axis=1) / n
+        return self.mean(values, n), per_sample.sum(axis=1) / n
+
+    def mean(self, values: list[Any], n: int) -> float:
+        """``L = (1/n) Σ_k ℓ_k`` from the values of a sweep over ``n`` samples."""
+        last = values[len(self.trace) - 1]
+        return float(np.sum(last) / n if np.shape(last) == (n,) else last)
 
 
 def active_variables(trace: Trace, sources: tuple[int, ...]) -> tuple[bool, ...]:
@@ -104,10 +125,10 @@ def active_variables(trace: Trace, sources: tuple[int, ...]) -> tuple[bool, ...]
     return tuple(active)
 
 
-def batch_adjoints(trace: Trace, primals: list[Any], wanted: tuple[int, ...], n: int,
-                   active: tuple[bool, ...] | None = None) -> list[Any]:
-    """The per-sample adjoints ``v̄_i^(k) = ∂ℓ_k/∂v_i`` of a trace evaluated on a batch of ``n``
-    samples, for the variables on a path from ``wanted`` to the output.
+def batch_adjoints(lt: LossTrace, values: list[Any], n: int) -> list[Any]:
+    """The per-sample adjoints ``v̄_i^(k) = ∂ℓ_k/∂v_i`` of the loss trace evaluated on a batch
+    of ``n`` samples (``values`` from :meth:`LossTrace.primals`), for the variables that
+    depend on a parameter.
 
     The reverse sweep of the lecture, ``v̄_j = Σ_{i ∈ children(j)} v̄_i ∂v_i/∂v_j``, seeded with
     ``ℓ̄_k = 1`` for every sample and computed by scatter with the registry's partials. Each
@@ -115,26 +136,25 @@ def batch_adjoints(trace: Trace, primals: list[Any], wanted: tuple[int, ...], n:
     the end (``Σ_k``), not at every step as :func:`autodiff.reverse_sweep` does, and variables
     that no parameter reaches get no adjoint at all; the two agree (``tests/test_fit.py``).
     """
-    active = active_variables(trace, wanted) if active is None else active
-    out = trace.output
-    adjoints: list[Any] = [None] * len(trace)
+    slots, edges = lt.slots, lt.edges
+    out = len(lt.trace) - 1
+    adjoints: list[Any] = [None] * len(lt.trace)
     adjoints[out] = np.ones(n)
-    steps = trace.steps
     with np.errstate(all="ignore"):
-        for i in range(out, -1, -1):
-            s, v_bar = steps[i], adjoints[i]
-            if s.op is None or v_bar is None:
+        for i in range(out, lt.target, -1):
+            v_bar = adjoints[i]
+            if v_bar is None:
                 continue
-            args = [primals[a] if type(a) is int else a.value for a in s.args]
-            for a, rule in zip(s.args, s.op.partials, strict=True):
-                if type(a) is not int or not active[a]:
-                    continue
-                p = rule(*args, primals[i])
-                c = v_bar if type(p) is int and p == 1 else -v_bar if type(p) is int and \
-                    p == -1 else v_bar * p
+            args = [values[a] for a in slots[i]]
+            for a, rule in edges[i]:
+                p = rule(*args, values[i])
+                if type(p) is int and p in (1, -1):
+                    c = v_bar if p == 1 else -v_bar
+                else:
+                    c = v_bar * p
                 old = adjoints[a]
                 adjoints[a] = c if old is None else old + c
-    for j in wanted:    # a parameter the output does not depend on
+    for j in lt.params:    # a parameter the output does not depend on
         if adjoints[j] is None:
             adjoints[j] = np.zeros(n)
     return adjoints
@@ -169,7 +189,23 @@ def append_loss(model: Trace, loss: str, target: str, params: tuple[str, ...] = 
               "bce-logits": f"bce_logits({src}, {target})"}[loss]
     trace = Trace(numbered, (len(numbered) - 1,), source)
     theta = tuple(place[model.inputs[p]] for p in params)
-    return LossTrace(trace, loss, place, at, mu, first, theta, active_variables(trace, theta))
+    constants: list[float] = []
+    slots = []
+    for s in numbered:
+        row = []
+        for a in s.args:
+            if type(a) is not int:
+                constants.append(a.value)
+                a = len(numbered) + len(constants) - 1
+            row.append(a)
+        slots.append(tuple(row))
+    active = active_variables(trace, theta)
+    edges = tuple(() if s.op is None else tuple(
+        (a, rule) for a, rule in zip(s.args, s.op.partials, strict=True)
+        if type(a) is int and active[a]) for s in numbered)
+    return LossTrace(trace, loss, place, at, mu, first, theta, active, tuple(constants),
+                     tuple(slots), tuple(None if s.op is None else s.op.impl for s in numbered),
+                     edges)
 
 
 def _moved(s: Step, place: tuple[int, ...]) -> Step:

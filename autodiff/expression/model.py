@@ -34,7 +34,6 @@ import numpy as np
 
 from ..errors import InputError
 from ..evaluation import Evaluation, evaluate
-from ..forward import primal_sweep
 from ..nn.module import Module, Parameter
 from ..parse import parse
 from ..tensor import Tensor, is_grad_enabled
@@ -62,9 +61,17 @@ def names_of(text: str | Iterable[str] | None, option: str = "--params") -> tupl
     return tuple(items)
 
 
+def default_loss(trace: Trace | str) -> str:
+    """``bce`` when the formula's last step is ``sigmoid`` (a probability), else ``mse``."""
+    trace = parse(trace) if isinstance(trace, str) else trace
+    last = trace.steps[trace.output]
+    return "bce" if last.op is not None and last.op.name == "sigmoid" else "mse"
+
+
 class Prediction(Tensor):
     """The output ``μ`` of an :class:`ExpressionModel` on a batch, with the primal values of
-    the sweep that computed it (so the loss continues the sweep instead of repeating it)."""
+    the sweep that computed it, numbered as the loss trace (so the loss continues the sweep
+    instead of repeating it)."""
 
     __slots__ = ("primals", "model")
 
@@ -80,13 +87,14 @@ class ExpressionModel(Module):
         init: initial values by name; the others are drawn from U(−1/√d, 1/√d) with
             ``numpy.random.default_rng(seed)`` in the order of ``params`` (d: the number of
             features), as ``nn.Linear(d, 1)`` draws its weight and then its bias.
-        loss: ``mse``, ``bce`` (the formula gives a probability) or ``bce-logits`` (a logit).
+        loss: ``mse``, ``bce`` (the formula gives a probability) or ``bce-logits`` (a logit);
+            default: ``bce`` for a formula that ends in ``sigmoid``, else ``mse``.
         target: the name of the target in the loss trace (default ``y``).
         seed: seeds the initial values.
     """
 
     def __init__(self, formula: str, params: str | Iterable[str], init: Mapping[str, float]
-                 | None = None, *, loss: str = "mse", target: str = "y",
+                 | None = None, *, loss: str | None = None, target: str = "y",
                  seed: int | tuple[int, ...] = 0) -> None:
         super().__init__()
         trace = parse(formula)
@@ -112,8 +120,11 @@ class ExpressionModel(Module):
         self.trace: Trace = trace
         self.params: tuple[str, ...] = params
         self.features: tuple[str, ...] = tuple(n for n in names if n not in params)
+        loss = default_loss(trace) if loss is None else loss
         self.loss = loss
         self.loss_trace: LossTrace = append_loss(trace, loss, target, params)
+        self._feature_slots = tuple(self.loss_trace.place[trace.inputs[f]]
+                                    for f in self.features)
         bound = 1 / math.sqrt(max(len(self.features), 1))
         theta = np.random.default_rng(seed).uniform(-bound, bound, size=len(params))
         for j, name in enumerate(params):
@@ -153,9 +164,24 @@ class ExpressionModel(Module):
     def logits(self) -> bool:
         return self.loss == "bce-logits"
 
+    def _columns(self, x: Any) -> list[np.ndarray]:
+        """The feature columns of ``x`` (``n × d`` rows, or a mapping feature → column)."""
+        if isinstance(x, Mapping):
+            point = self._point(x)
+            return [point[f] for f in self.features]
+        X = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        X = X.reshape(-1, len(self.features)) if X.ndim < 2 else X
+        if X.shape[1] != len(self.features):
+            raise InputError(f"the model has {len(self.features)} feature(s) "
+                             f"({', '.join(self.features)}); got {X.shape[1]} column(s)")
+        return list(X.T)
+
     def _point(self, x: Any) -> dict[str, Any]:
         if isinstance(x, Mapping):
-            cols = {f: np.asarray(x[f], dtype=np.float64) for f in self.features if f in x}
+            try:
+                cols = {f: np.asarray(x[f], dtype=np.float64) for f in self.features if f in x}
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"the features must be numbers: {exc}") from None
             absent = [f for f in self.features if f not in cols]
             if absent:
                 raise InputError(f"no values for the feature(s) {', '.join(absent)}")
@@ -172,14 +198,17 @@ class ExpressionModel(Module):
     def forward(self, x: Any) -> Prediction:
         """``μ`` for each row of ``x`` (``n × d`` in the order of :attr:`features`, or a
         mapping feature → column), as an ``n × 1`` tensor: one primal sweep."""
-        point = self._point(x)
-        if self.features:
-            n = len(point[self.features[0]])
+        columns = self._columns(x)
+        if columns:
+            n = len(columns[0])
         else:
             n = len(x[next(iter(x))]) if isinstance(x, Mapping) else len(np.asarray(
                 x.data if isinstance(x, Tensor) else x))
-        primals = primal_sweep(self.trace, point)
-        mu = primals[self.trace.output]
+        lt = self.loss_trace
+        inputs = dict(zip(self._feature_slots, columns, strict=True))
+        inputs.update(zip(lt.params, self.theta.data.tolist(), strict=True))
+        primals = lt.values(inputs)
+        mu = primals[lt.prediction]
         mu = mu.reshape(n, 1) if np.shape(mu) == (n,) else np.broadcast_to(mu, (n, 1)).copy()
         out = Prediction(mu)
         out.primals, out.model = primals, self
@@ -283,13 +312,12 @@ class TraceLoss:
                        dtype=np.float64).reshape(-1)
         if len(y) != len(output.data):
             raise InputError(f"{len(output.data)} predictions but {len(y)} targets")
-        if m.loss == "bce" and not np.all((output.data >= 0) & (output.data <= 1)):
+        if m.loss == "bce" and not (output.data.min() >= 0 and output.data.max() <= 1):
             raise InputError("with --loss bce the formula must give a probability in [0, 1]: "
                              "wrap it in sigmoid(...), or use --loss bce-logits")
         lt = m.loss_trace
         if not is_grad_enabled():
-            values = lt.primals(output.primals, y)
-            return Tensor(np.mean(np.broadcast_to(values[-1], y.shape)))
+            return Tensor(lt.mean(lt.primals(output.primals, y), len(y)))
         value, grad = lt.gradient(output.primals, y)
 
         def vjp(k: int, g: Any, ans: Any, *atoms: Any) -> Any:

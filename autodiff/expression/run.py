@@ -22,16 +22,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..datasets import Table, train_test_split
 from ..errors import InputError
 from ..evaluation import Evaluation
+from ..parse import parse
 from ..train.experiment import INIT, ORDER, SPLIT, TrainConfig, load_table
 from ..train.history import History
 from ..train.loop import Callback
 from ..train.loop import fit as train_loop
 from ..train.recipe import make_optimizer, make_scheduler
 from .losstrace import LOSSES
-from .model import ExpressionModel
+from .model import ExpressionModel, default_loss
 
 
 @dataclass
@@ -64,13 +67,36 @@ class FitResult:
                         training={"config": self.history.config, "metrics": self.history.final})
 
 
-def default_loss(formula: str) -> str:
-    """``bce`` when the formula's last step is ``sigmoid`` (a probability), else ``mse``."""
-    from ..parse import parse
+@dataclass
+class SavedExpression:
+    """An expression model saved by ``autodiff fit --save``, ready to predict on CSV rows:
+    the same interface as :class:`autodiff.train.checkpoint.SavedModel`."""
 
-    trace = parse(formula)
-    last = trace.steps[trace.output]
-    return "bce" if last.op is not None and last.op.name == "sigmoid" else "mse"
+    model: ExpressionModel
+    columns: dict[str, str]
+    target: str
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The CSV columns the model reads, one per feature of the formula."""
+        return tuple(self.columns.values())
+
+    @property
+    def task(self) -> str:
+        return self.model.task
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """μ for each row of ``X``, whose columns are :attr:`features` in order."""
+        X = np.asarray(X, dtype=np.float64)
+        return self.model.predict({f: X[:, j] for j, f in enumerate(self.columns)})
+
+    @classmethod
+    def load(cls, path: str) -> SavedExpression:
+        model = ExpressionModel.load(path)
+        doc = model.saved
+        columns = doc.get("columns") or {f: f for f in model.features}
+        return cls(model, {str(f): str(c) for f, c in columns.items()},
+                   str(doc.get("target", "y")))
 
 
 def feature_columns(model: ExpressionModel, table: Table,
@@ -90,6 +116,8 @@ def feature_columns(model: ExpressionModel, table: Table,
                              "be given what it predicts")
         if c not in table.feature_names:
             how = "" if c != f else f"; map it with --features {f}=COLUMN"
+            if table.source.startswith(("two-gaussians", "noisy-linear")):
+                how += " or ask for more synthetic features with --n-features"
             raise InputError(f"the feature {f} has no column {c!r} in {table.source} "
                              f"(the columns: {listed}){how}")
     return columns
@@ -108,7 +136,8 @@ def fit(formula: str, params: str | list[str], *, data: str | None = None,
     ``loss`` is ``mse``, ``bce`` or ``bce-logits`` (default: ``bce`` for a formula that ends
     in ``sigmoid``, else ``mse``); the other options are those of ``autodiff train``.
     """
-    loss = loss or default_loss(formula)
+    trace = parse(formula)
+    loss = loss or default_loss(trace)
     if loss not in LOSSES:
         raise InputError(f"unknown loss {loss!r}; choose one of " + ", ".join(LOSSES))
     if epochs < 1:
@@ -118,7 +147,7 @@ def fit(formula: str, params: str | list[str], *, data: str | None = None,
     task = "regression" if loss == "mse" else "classification"
     table = load_table(TrainConfig(data=data, target=target, n_samples=n_samples,
                                    n_features=n_features, seed=seed), task)
-    names = _names(formula)
+    names = set(trace.inputs)
     label = next(c for c in (table.target_name, "y", "target", "y_true", "y_target")
                  if c.isidentifier() and c not in names)
     model = ExpressionModel(formula, params, init, loss=loss, seed=(seed, INIT), target=label)
@@ -142,8 +171,3 @@ def fit(formula: str, params: str | list[str], *, data: str | None = None,
                "n_test": 0 if test is None else test.n_samples}
     return FitResult(model, history, table, columns, summary)
 
-
-def _names(formula: str) -> set[str]:
-    from ..parse import parse
-
-    return set(parse(formula).inputs)

@@ -21,6 +21,8 @@ from ..errors import InputError
 from ..tensor import Tensor
 from ..tensor import binary_cross_entropy as _bce
 from ..tensor import binary_cross_entropy_with_logits as _bce_logits
+from ..tensor import ops
+from ..tensor.tensor import structural
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -56,7 +58,15 @@ def _same_shape(input: Any, target: Any, message: str) -> None:
 
 def _in_unit_interval(x: Any) -> bool:
     a = x.data if isinstance(x, Tensor) else np.asarray(x)
-    return a.size == 0 or bool(a.min() >= 0.0 and a.max() <= 1.0)  # nan fails both
+    return a.size == 0 or bool(_MIN(a, None) >= 0.0 and _MAX(a, None) <= 1.0)  # nan fails both
+
+
+_MIN, _MAX = np.minimum.reduce, np.maximum.reduce
+
+
+def _check_probabilities(input: Any) -> None:
+    if not _in_unit_interval(input):
+        raise InputError("all elements of input should be between 0 and 1")
 
 
 # --- layers ---------------------------------------------------------------------------------
@@ -67,6 +77,9 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         rows = int(np.prod(si[:-1])) if len(si) > 1 else 1
         raise InputError(f"mat1 and mat2 shapes cannot be multiplied "
                          f"({rows}x{si[-1] if si else 0} and {sw[-1]}x{sw[0]})")
+    if weight.data.ndim == 2:  # one recorded step, ``linear``, with its own vjp
+        args = (_tensor(input), weight) if bias is None else (_tensor(input), weight, bias)
+        return structural(ops.linear, args)
     out = _tensor(input) @ weight.T
     return out if bias is None else out + bias
 
@@ -107,14 +120,20 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     check_reduction(reduction)
     _same_shape(input, target, "Using a target size ({target}) that is different to the input "
                 "size ({input}) is deprecated. Please ensure they have the same size.")
-    if not _in_unit_interval(input):
-        raise InputError("all elements of input should be between 0 and 1")
     if not _in_unit_interval(target):
+        _check_probabilities(input)  # PyTorch names the input first when both are wrong
         raise InputError("all elements of target should be between 0 and 1")
+    if reduction == "none":
+        _check_probabilities(input)
     loss = _bce(_tensor(input), target)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    out = _reduce(loss, reduction)
+    if reduction != "none" and out.data != out.data:
+        # a probability outside [0, 1] (or nan) makes its log, so the reduced loss, nan: one
+        # comparison of the result instead of two reductions of the input on every call
+        _check_probabilities(input)
+    return out
 
 
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,

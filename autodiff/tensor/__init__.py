@@ -25,14 +25,9 @@ __all__ = [
     "Tensor", "abs", "binary_cross_entropy", "binary_cross_entropy_with_logits", "clip",
     "concatenate", "enable_grad", "exp", "grad", "hessian", "hvp", "is_grad_enabled", "jacfwd",
     "jacrev", "jvp", "log", "log1p", "logsigmoid", "matmul", "maximum", "mean", "minimum",
-    "no_grad", "relu", "sigmoid", "softplus", "sqrt", "stack", "sum", "tanh", "tensor",
+    "no_grad", "relu", "sigmoid", "softplus", "sqrt", "stack", "sum", "tanh",
     "tensor_evaluation", "tensor_trace", "value_and_grad", "vjp", "where",
 ]
-
-
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """``Tensor(data, requires_grad, dtype)`` under PyTorch's lower-case name."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def _unary(prim: P.Primitive):

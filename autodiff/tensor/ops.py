@@ -1,4 +1,4 @@
-"""The structural array primitives: matmul, reductions, shape changes, indexing, where, clip.
+"""The structural array primitives: matmul, linear, reductions, shapes, indexing, where, clip.
 
 Elementwise operations (``add``, ``exp``, ``sigmoid``, …) are the registry's primitives
 (:data:`autodiff.primitives.REGISTRY`) with their local partials ``∂v_i/∂v_j``; the tensor
@@ -97,7 +97,8 @@ def _count(shape: tuple[int, ...], axis: Any) -> int:
 
 
 def _mean(x, axis, keepdims):
-    return np.add.reduce(x, axis=axis, keepdims=keepdims) / _count(np.shape(x), axis)
+    n = x.size if axis is None and type(x) is np.ndarray else _count(np.shape(x), axis)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims) / n
 
 
 def _matmul_impl(a, b):
@@ -129,6 +130,33 @@ def _matmul_vjp(k, g, ans, a, b):
     if k == 0:
         return reshape(unbroadcast(matmul(g2, _mT(b2)), np.shape(a2)), sa)
     return reshape(unbroadcast(matmul(_mT(a2), g2), np.shape(b2)), sb)
+
+
+def _linear_impl(x, w, *b):
+    out = _matmul_impl(x, w.T)
+    return out + b[0] if b else out
+
+
+def _linear_jvp(k, t, ans, x, w, *b):
+    """``ẏ = Ẋ Wᵀ + X Ẇᵀ + ḃ``, one argument at a time."""
+    if k == 0:
+        return matmul(t, transpose(w, None))
+    if k == 1:
+        return matmul(x, transpose(t, None))
+    return broadcast_to(t, np.shape(ans))
+
+
+def _linear_vjp(k, g, ans, x, w, *b):
+    """``X̄ = Ḡ W``, ``W̄ = Ḡᵀ X`` summed over the batch axes, ``b̄ = Σ_rows Ḡ``.
+
+    Written with ``@`` and ``.T``, which arrays and tensors both have (as ``matmul``'s)."""
+    if k == 0:
+        return g @ w
+    if k == 1:
+        if x.ndim != 2:  # one example, or several batch axes: rows of a matrix
+            x, g = reshape(x, (-1, w.shape[-1])), reshape(g, (-1, w.shape[0]))
+        return g.T @ x
+    return unbroadcast(g, b[0].shape)
 
 
 def _reduce_vjp(g, x, axis, keepdims, scale=1):
@@ -209,6 +237,7 @@ def _clip_mask(x, lo, hi):
 matmul       = _register("matmul", _matmul_impl,
                          lambda k, t, ans, a, b: matmul(t, b) if k == 0 else matmul(a, t),
                          _matmul_vjp, text="{0} @ {1}")
+linear       = _register("linear", _linear_impl, _linear_jvp, _linear_vjp, text="{0} @ {1}ᵀ + {2}")
 sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims: sum_(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims: _reduce_vjp(g, x, axis, keepdims), 2)

@@ -43,7 +43,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
     found: dict[int, Any] = {}
     leaves: list[Any] = []
     heap: list[tuple[int, Any]] = []
-    push, pop, array_primitive = heapq.heappush, heapq.heappop, ops.ArrayPrimitive
+    push, pop, array_primitive, tensor = heapq.heappush, heapq.heappop, ops.ArrayPrimitive, Tensor
     grad_state = _Grad.enabled
     _Grad.enabled = create_graph
     try:
@@ -63,20 +63,23 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             t = pop(heap)[1]
             g = t._adjoint
             t._adjoint = None
-            if keep and id(t) in keep:
+            if keep is not None and id(t) in keep:
                 found[id(t)] = g
             op, args = t._op, t._args
-            atoms, ans = (args, t) if create_graph else (t._atoms, t.data)
-            pending = []
+            if create_graph:
+                atoms, ans = args, t
+            else:
+                atoms, ans = t._atoms, t.data
             if type(op) is array_primitive:
-                for k in range(len(args) - op.nparams):
-                    a = args[k]
-                    if isinstance(a, Tensor) and a.requires_grad:
-                        pending.append((a, op.vjp(k, g, ans, *atoms)))
+                pending = [(a, op.vjp(k, g, ans, *atoms)) for k, a in enumerate(args)
+                           if k < len(args) - op.nparams and isinstance(a, tensor)
+                           and a.requires_grad]
                 continue
-            for a, rule in zip(args, op.partials, strict=True):
-                if isinstance(a, Tensor) and a.requires_grad:
-                    p = rule(*atoms, ans)
+            pending = []
+            k = 0
+            for a in args:
+                if isinstance(a, tensor) and a.requires_grad:
+                    p = op.partials[k](*atoms, ans)
                     if type(p) is int and (p == 1 or p == -1):
                         c = g if p == 1 else -g
                     else:
@@ -84,6 +87,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
                     if c.shape != a.data.shape:
                         c = unbroadcast(c, a.data.shape)
                     pending.append((a, c))
+                k += 1
     except BaseException:
         for t in leaves:
             t._adjoint = None

@@ -89,6 +89,9 @@ def _structural(op: ops.ArrayPrimitive, n: int, params_text: str, count: int) ->
     if op.name == "matmul":
         return _printer("matmul", "{0} @ {1}", np.matmul,
                         (lambda a, b, ans: b, lambda a, b, ans: a))
+    if op.name == "linear":  # x Wᵀ (+ b): the printed partials are those of matmul and add
+        return _printer("linear", "{0} @ {1}ᵀ" + " + {2}" * (n == 3), None,
+                        (lambda x, w, *b: w, lambda x, w, *b: x, lambda *a: 1)[:n])
     if op.name == "transpose" and params_text in ("", ", None"):
         return _printer("transpose", "{0}ᵀ", np.transpose, (lambda x, ans: 1,))
     if op.name == "getitem":
