@@ -18,8 +18,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + k for k, n in enumerate(shape) if n == 1 and gshape[lead + k] != 1)
+    axes = tuple(range(lead))
+    for k, n in enumerate(shape):
+        if n == 1 and gshape[lead + k] != 1:
+            axes += (lead + k,)
     if not hasattr(g, "sum"):  # a number
         return np.reshape(g, shape)
     # methods, not np.sum/np.reshape: the same reduction, and they serve tensors as well

@@ -43,6 +43,8 @@ from .term import render
 from .trace import Trace
 
 SWEEPS = ("value", "tangent", "adjoint")
+MAX_SPREADS = 12  # events listed per sweep along the path, besides its origin and its ends
+MAX_TERMS = 12    # an adjoint equation with more terms is summarized
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class Explanation:
 
 
 def _finite(v: Any) -> bool:
+    if isinstance(v, float):  # numbers (np.float64 too): the fast path of long traces
+        return math.isfinite(v)
     return v is None or bool(np.all(np.isfinite(v)))
 
 
@@ -235,6 +239,9 @@ class _Explainer:
             return self.pr.primal_equation(i)
         if sweep == "tangent":
             return self.pr.tangent_equation(i, self.ev.direction)
+        uses = len(self.t.children(i))
+        if uses > MAX_TERMS:  # a variable used everywhere: do not print every term
+            return f"{self.pr.name(i, 'adjoint')} = Σ of {uses} contributions, one per use"
         return self.pr.adjoint_equation(i)
 
     def sweep(self, sweep: str, values: list[Any]) -> None:
@@ -247,12 +254,14 @@ class _Explainer:
         on_path = {k for end in ends for k in self.path(end, bad, sweep)}
         kind = {"value": "primal", "tangent": "tangent", "adjoint": "adjoint"}[sweep]
         order = range(len(t)) if sweep != "adjoint" else range(len(t) - 1, -1, -1)
+        spreads = skipped = 0
+        absorbed = False
         for i in order:
             s = t.steps[i]
             sources = [k for k in self.neighbours(i, sweep) if bad[k]]
             if not bad[i]:
-                if sweep == "value" and sources and not any(e.kind == "absorbed"
-                                                            for e in self.events):
+                if sweep == "value" and sources and not absorbed:
+                    absorbed = True
                     self.events.append(Event(
                         sweep, i, "absorbed", f"{self.equation(i, sweep)} = {_show(values[i])} "
                         f"is finite although {t.steps[sources[0]].var} is not",
@@ -262,6 +271,10 @@ class _Explainer:
                 self.first[sweep] = i
             if sources and i not in on_path:
                 continue
+            if sources and spreads >= MAX_SPREADS and i not in ends:
+                skipped += 1  # a long path: the table lists its start and its end
+                continue
+            spreads += bool(sources)
             name = self.pr.name(i, kind)
             if sweep == "adjoint" and s.is_input:
                 name += f" (∂f/∂{s.input})"
@@ -276,6 +289,8 @@ class _Explainer:
             text = f"{eq} = {shown}" if sources else f"{eq} → {name} = {shown}"
             self.events.append(Event(sweep, i, "spreads" if sources else "origin", text,
                                      f"{name} = {brief}", sources[0] if sources else None, hint))
+        if skipped:
+            self.notes.append(f"{skipped} more variables on the {sweep} path are not listed")
 
     def local_cause(self, i: int, sweep: str, values: list[Any]) -> str:
         """Name the first non-finite term ``d·∂`` of ``i``'s sum: an infinite partial, inf·0,

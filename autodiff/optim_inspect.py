@@ -96,6 +96,10 @@ class Inspection:
         """The update in the lecture's notation, as text and LaTeX (with the coupled weight
         decay ``g ← g + λw`` in front when there is one)."""
         text, latex = FORMULAS[self.optimizer]
+        if self.options.get("amsgrad"):
+            text += "   (amsgrad: r̂ from the largest r so far [max_exp_avg_sq])"
+            latex += (r"\quad(\text{amsgrad: } \hat{r} = "
+                      r"\frac{\max_{\tau \le t} r^\tau}{1-\beta_2^t})")
         if self.options.get("weight_decay") and self.optimizer != "adamw":
             return "g ← g + λ w,  " + text, r"g \leftarrow g + \lambda w,\quad " + latex
         return text, latex
@@ -161,6 +165,7 @@ def _derived(name: str, opts: dict[str, Any], state: dict[str, Any], k: int, t: 
         g = out["g + λw"] = g + opts["weight_decay"] * w
     if name in ("momentum", "nesterov"):
         b = out["b (momentum_buffer)"] = s["momentum_buffer"]
+        out["velocity −ηb"] = -lr * b  # the lecture's v while η is constant
         return out, -lr * ((g + opts["momentum"] * b) if name == "nesterov" else b)
     if name == "sgd":
         return out, -lr * g
@@ -174,13 +179,16 @@ def _derived(name: str, opts: dict[str, Any], state: dict[str, Any], k: int, t: 
         return out, -out["η/(√r + δ)"] * g
     b1, b2 = opts["betas"]
     decay = lr * opts.get("weight_decay", 0.0) * w if name == "adamw" else 0.0
-    out["s (exp_avg)"] = s["exp_avg"]
-    out["r (exp_avg_sq)"] = s["exp_avg_sq"]
-    out["ŝ"] = s["exp_avg"] / (1 - b1 ** t)
-    out["r̂"] = s["exp_avg_sq"] / (1 - b2 ** t)
+    out["s = m (exp_avg)"] = s["exp_avg"]
+    out["r = v (exp_avg_sq)"] = s["exp_avg_sq"]
+    out["ŝ = m̂"] = s["exp_avg"] / (1 - b1 ** t)
+    out["r̂ = v̂"] = s["exp_avg_sq"] / (1 - b2 ** t)
+    if "max_exp_avg_sq" in s:  # amsgrad: r̂ from the largest r so far
+        out["max r (max_exp_avg_sq)"] = s["max_exp_avg_sq"]
+        out["r̂ = v̂"] = s["max_exp_avg_sq"] / (1 - b2 ** t)
     if name == "adamw":
         out["ηλw"] = decay
-    return out, -decay - lr * out["ŝ"] / (math.sqrt(out["r̂"]) + eps)
+    return out, -decay - lr * out["ŝ = m̂"] / (math.sqrt(out["r̂ = v̂"]) + eps)
 
 
 def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,

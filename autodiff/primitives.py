@@ -15,7 +15,8 @@ A trace is a sequence ``v_i = op(v_j, v_k, ...)`` over the primitives registered
 
 Adding a primitive is adding one entry to the table at the bottom of this module.
 
-Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``.
+Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``;
+``maximum(x, y)`` at a tie ``x = y`` gives each argument the partial ``1/2``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class Primitive:
         sympy: ``sympy(sp, *args)`` builds the sympy expression (``sp`` is the module).
         domain: per argument, an interval where the primitive is smooth (for tests and docs).
         kinks: points where it is not differentiable; the convention used there is documented.
+        kink_of: where the kinks are not values of each argument, the quantity they are values
+            of, ``kink_of(*args)`` (``x - y`` for ``maximum``); ``None``: each argument.
     """
 
     name: str
@@ -79,6 +82,7 @@ class Primitive:
     kinks: tuple[float, ...] = ()
     symbol: str = ""
     doc: str = field(default="", repr=False)
+    kink_of: Callable[..., Any] | None = field(default=None, repr=False)
 
     @property
     def arity(self) -> int:
@@ -166,24 +170,8 @@ def _bce(p, y):
     saturated sigmoid (``p`` exactly 0 or 1) gives a finite gradient, as in PyTorch."""
     if _complex(p) or _complex(y):
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    if type(p) is np.ndarray and type(y) is np.ndarray and p.shape == y.shape \
-            and p.dtype == y.dtype:  # the same operations, in place in two buffers
-        log_q = np.log1p(np.negative(p), out=np.negative(p))
-        np.maximum(log_q, -100, out=log_q)
-        out = np.log(p)
-        np.maximum(out, -100, out=out)
-        out -= log_q
-        out *= y
-        out += log_q
-        return np.negative(out, out=out)
     log_q = np.maximum(np.log1p(-p), -100)
     return -(log_q + y * (np.maximum(np.log(p), -100) - log_q))
-
-
-def _at_least(x, floor):
-    """``max(x, floor)``, written with primitives so that rules may use it."""
-    gap = floor - x
-    return x + gap * heaviside(gap)
 
 
 def _bce_logits(z, y):
@@ -219,8 +207,9 @@ softplus = function("softplus", _softplus, (lambda x, ans: sigmoid(x),), lambda 
 logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")
 relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
 heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
+maximum  = function("maximum",  np.maximum,  (lambda x, y, ans: (1 + sign(x - y)) / 2, lambda x, y, ans: (1 - sign(x - y)) / 2), lambda sp, x, y: sp.Max(x, y), latex=r"\max({0}, {1})", kinks=(0.0,), kink_of=lambda x, y: x - y)
 sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))
-bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / _at_least(p * (1 - p), BCE_EPS), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
+bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / maximum(p * (1 - p), BCE_EPS), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
 bce_logits = function("bce_logits", _bce_logits, (lambda z, y, ans: sigmoid(z) - y, lambda z, y, ans: -z), lambda sp, z, y: sp.log(1 + sp.exp(z)) - y * z, latex=r"\operatorname{{BCE}}_{{\mathrm{{logits}}}}({0}, {1})")
 # -----------------------------------------------------------------------------------------------
 

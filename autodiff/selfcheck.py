@@ -167,16 +167,22 @@ def _rel(got: Any, want: Any) -> float:
 
 def sample_points(prim: Primitive, per_axis: int = 4) -> list[tuple[float, ...]]:
     """Fixed points inside the primitive's domain (default ``[-3, 3]``), at least 0.05 from a
-    kink: ``per_axis`` values per argument, every combination."""
+    kink: ``per_axis`` values per argument, every combination. A primitive whose kinks are
+    values of ``kink_of(*args)`` (``x − y`` for ``maximum``) loses the points near them."""
     domain = prim.domain or ((-3.0, 3.0),) * prim.arity
+    kink_of = getattr(prim, "kink_of", None)
     axes = []
     for lo, hi in domain:
         width = hi - lo
         xs = [lo + width * (k + 0.37) / per_axis for k in range(per_axis)]
-        axes.append([x + 0.1 if any(abs(x - k) < 0.05 for k in prim.kinks) else x for x in xs])
+        if kink_of is None:
+            xs = [x + 0.1 if any(abs(x - k) < 0.05 for k in prim.kinks) else x for x in xs]
+        axes.append(xs)
     points: list[tuple[float, ...]] = [()]
     for xs in axes:
         points = [p + (x,) for p in points for x in xs]
+    if kink_of is not None:
+        points = [p for p in points if all(abs(kink_of(*p) - k) >= 0.05 for k in prim.kinks)]
     return points
 
 

@@ -13,10 +13,17 @@ from autodiff.parse import parse
 from autodiff.render import reports
 
 from .method_options import budget_options, fail_if_wrong, manual_options
-from .options import at_option, format_option, point_of, read_source, source_argument
+from .options import (
+    EXPRESSION_COMMAND,
+    at_option,
+    format_option,
+    point_of,
+    read_source,
+    source_argument,
+)
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @manual_options

@@ -9,10 +9,17 @@ from autodiff.manual import read_manual
 from autodiff.methods import FORMATS, compare
 
 from .method_options import budget_options, fail_if_wrong, manual_options, step_option
-from .options import at_option, format_option, point_of, read_source, source_argument
+from .options import (
+    EXPRESSION_COMMAND,
+    at_option,
+    format_option,
+    point_of,
+    read_source,
+    source_argument,
+)
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @manual_options

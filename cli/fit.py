@@ -16,7 +16,7 @@ from autodiff.parse import parse_point
 from autodiff.train import OPTIMIZERS, SCHEDULES
 from autodiff.train.output import FIGURE_FORMATS, check_outputs, check_writable, extension
 
-from .options import format_option
+from .options import EXPRESSION_COMMAND, format_option
 from .progress import Progress
 from .train import BatchSize
 
@@ -37,7 +37,7 @@ def features_of(text: str | None) -> dict[str, str]:
     return out
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @click.argument("formula", metavar="MODEL_EXPR")
 @click.option("--params", required=True, metavar="P1,P2,...",
               help="The parameters to learn; the other names of the formula are features.")

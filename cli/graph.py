@@ -8,7 +8,15 @@ from autodiff.evaluation import evaluate
 from autodiff.render import graph as drawing
 from autodiff.render import renderers
 
-from .options import at_option, point_of, read_source, source_argument, wrt_of, wrt_option
+from .options import (
+    EXPRESSION_COMMAND,
+    at_option,
+    point_of,
+    read_source,
+    source_argument,
+    wrt_of,
+    wrt_option,
+)
 
 
 def _mode(show: str | None) -> str:
@@ -19,7 +27,7 @@ def _mode(show: str | None) -> str:
     return "reverse" if "adjoint" in kinds else "forward"
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @wrt_option

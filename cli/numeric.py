@@ -11,10 +11,17 @@ from autodiff.render import reports
 from autodiff.reverse import reverse_sweep
 
 from .method_options import plot_options, step_option
-from .options import at_option, format_option, point_of, read_source, source_argument
+from .options import (
+    EXPRESSION_COMMAND,
+    at_option,
+    format_option,
+    point_of,
+    read_source,
+    source_argument,
+)
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @click.option("--method", "methods", multiple=True, type=click.Choice(num.METHODS),

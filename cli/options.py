@@ -25,6 +25,11 @@ def read_source(arg: str) -> str:
     return arg
 
 
+#: For commands whose argument is an expression: ``autodiff trace "-x^2"`` is the expression
+#: ``-x^2``, not an unknown option ``-x``.
+EXPRESSION_COMMAND = {"ignore_unknown_options": True}
+
+
 def source_argument(f: Callable) -> Callable:
     return click.argument("source", metavar="EXPR_OR_FILE")(f)
 

@@ -10,10 +10,10 @@ from autodiff.render import reports
 from autodiff.swell import LOGISTIC, study
 
 from .method_options import budget_options, plot_options
-from .options import format_option
+from .options import EXPRESSION_COMMAND, format_option
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @click.argument("g", default=LOGISTIC, metavar="[G]")
 @click.option("--n", "n_max", type=int, default=6, show_default=True,
               help="Study n = 1 … N compositions.")

@@ -13,10 +13,17 @@ from autodiff.render import reports
 from autodiff.symbolic import derivatives
 
 from .method_options import budget_options
-from .options import at_option, format_option, point_of, read_source, source_argument
+from .options import (
+    EXPRESSION_COMMAND,
+    at_option,
+    format_option,
+    point_of,
+    read_source,
+    source_argument,
+)
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @budget_options

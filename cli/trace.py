@@ -7,6 +7,7 @@ import click
 from autodiff.evaluation import FORMATS, MODES, evaluate
 
 from .options import (
+    EXPRESSION_COMMAND,
     at_option,
     format_option,
     point_of,
@@ -17,7 +18,7 @@ from .options import (
 )
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @source_argument
 @at_option
 @wrt_option

@@ -11,6 +11,9 @@ engine prints today:
     …a ```python block with the file, then a ```text block with what it prints…
     <!-- end -->
 
+The notebooks in ``NOTEBOOKS`` are executed cell by cell (docs/notebook.py) and their stored
+outputs replaced.
+
 Commands run in-process (click's runner) from the repository's root; examples run as
 ``python FILE`` from the root. A file a command writes (``-o``, ``--plot``: SVG/PNG pictures
 under docs/guide/img/) is rewritten too; with ``--check`` it is written to a temporary folder
@@ -38,6 +41,7 @@ PAGES = ["guide/README.md", "guide/01-model-and-parameters.md", "guide/02-loss-f
          "guide/05-backpropagation.md", "guide/06-forward-and-reverse-ad.md",
          "guide/07-normalization.md", "guide/08-training-loop.md",
          "guide/09-quiz-and-exercises.md", "cli.md"]
+NOTEBOOKS = ["guide/notebooks/lecture.ipynb"]
 BLOCK = re.compile(r"(<!-- (?P<kind>run|python): (?P<arg>.+?) -->\n)(?P<body>.*?)(<!-- end -->)",
                    re.S)
 OUTPUTS = ("-o", "--output", "--plot", "--schedules")
@@ -154,9 +158,26 @@ def expected(name: str, check: bool = False) -> str:
     return regenerate(text, check)
 
 
+def expected_notebook(name: str) -> str:
+    """docs/``name`` with its outputs from a fresh run (docs/notebook.py, its own process)."""
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    p = subprocess.run([sys.executable, "docs/notebook.py", f"docs/{name}"], cwd=ROOT,
+                       capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+    if p.returncode != 0:
+        raise SystemExit(f"generate: {name}: {p.stderr.strip()}")
+    return p.stdout
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     drifted = []
+    for name in NOTEBOOKS:
+        path = ROOT / "docs" / name
+        new = expected_notebook(name)
+        if new != path.read_text(encoding="utf-8"):
+            drifted.append(name)
+            if not check:
+                path.write_text(new, encoding="utf-8")
     for name in PAGES:
         path = ROOT / "docs" / name
         old = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -113,3 +113,10 @@ def test_subprocess_entry_point():
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
     assert p.stderr.startswith("Error: line 1, column 1: unknown function sinn")
+
+
+@pytest.mark.parametrize("command", ["trace", "graph", "diff", "symbolic"])
+def test_an_expression_may_start_with_a_minus(command):
+    result = run(command, "-x^2", "--at", "x=3")
+    assert result.exit_code == 0, result.output
+    assert run(command, "--frmat", "x").exit_code == 2  # a misspelt option is still refused

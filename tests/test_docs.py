@@ -35,6 +35,14 @@ def test_page_has_not_drifted(page):
         f"docs/{page} is out of date: run python docs/generate.py")
 
 
+@pytest.mark.parametrize("notebook", GEN.NOTEBOOKS)
+def test_notebook_is_executed_and_its_outputs_have_not_drifted(notebook):
+    stored = (DOCS / notebook).read_text(encoding="utf-8")
+    assert '"outputs": []' not in stored, f"docs/{notebook} has a cell without output"
+    assert GEN.expected_notebook(notebook) == stored, (
+        f"docs/{notebook} is out of date: run python docs/generate.py")
+
+
 def test_a_changed_output_is_drift():
     text = "<!-- run: autodiff exercise list -->\nold output\n<!-- end -->\n"
     assert GEN.regenerate(text, check=True) != text

@@ -64,9 +64,9 @@ def test_adam_bias_correction_makes_the_first_moments_the_gradient():
     ins = inspect("adam", "logistic", steps=3)
     first = [r for r in ins.rows if r.t == 1]
     for r in first:
-        assert r.state["ŝ"] == pytest.approx(r.grad, rel=1e-12)
-        assert r.state["r̂"] == pytest.approx(r.grad ** 2, rel=1e-12)
-        assert r.state["s (exp_avg)"] == pytest.approx(0.1 * r.grad, rel=1e-12)
+        assert r.state["ŝ = m̂"] == pytest.approx(r.grad, rel=1e-12)
+        assert r.state["r̂ = v̂"] == pytest.approx(r.grad ** 2, rel=1e-12)
+        assert r.state["s = m (exp_avg)"] == pytest.approx(0.1 * r.grad, rel=1e-12)
 
 
 def test_adamw_decay_is_decoupled():

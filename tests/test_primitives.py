@@ -18,8 +18,12 @@ PRIMS = list(REGISTRY.values())
 def point_in_domain(prim):
     domain = prim.domain or ((-3.0, 3.0),) * prim.arity
     coords = [st.floats(lo, hi, allow_nan=False) for lo, hi in domain]
-    return st.tuples(*coords).filter(
-        lambda xs: all(abs(x - k) > 1e-3 for x in xs for k in prim.kinks))
+
+    def off_kinks(xs):  # kinks are values of each argument, or of prim.kink_of(*args)
+        where = (prim.kink_of(*xs),) if prim.kink_of else xs
+        return all(abs(x - k) > 1e-3 for x in where for k in prim.kinks)
+
+    return st.tuples(*coords).filter(off_kinks)
 
 
 def central_difference(f, xs, k, h=1e-6):

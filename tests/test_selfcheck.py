@@ -115,3 +115,14 @@ def test_shipped_reference_agrees_with_the_torch_fixture():
         recorded = fixture["cases"][case["fixture_index"]]
         assert case["kwargs"] == recorded["kwargs"]
         assert case["trajectory"] == recorded["trajectory"][:len(case["trajectory"])]
+
+
+def test_sample_points_stay_away_from_kinks():
+    """Central differences across a kink would test the convention, not the rule."""
+    for prim in REGISTRY.values():
+        points = selfcheck.sample_points(prim)
+        assert len(points) >= 4 ** prim.arity // 2, prim.name
+        kink_of = getattr(prim, "kink_of", None)
+        for xs in points:
+            values = [kink_of(*xs)] if kink_of else xs
+            assert all(abs(v - k) >= 0.05 for v in values for k in prim.kinks), (prim.name, xs)

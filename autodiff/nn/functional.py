@@ -17,12 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import primitives as P
 from ..errors import InputError
-from ..tensor import Tensor
-from ..tensor import binary_cross_entropy as _bce
+from ..tensor import Tensor, ops
 from ..tensor import binary_cross_entropy_with_logits as _bce_logits
-from ..tensor import ops
-from ..tensor.tensor import structural
+from ..tensor.tensor import elementwise, structural
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -36,8 +35,8 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
+    if reduction == "mean":  # loss.mean(), without its argument handling
+        return structural(ops.mean, (loss, None, False))
     if reduction == "sum":
         return loss.sum()
     return loss
@@ -125,7 +124,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
         raise InputError("all elements of target should be between 0 and 1")
     if reduction == "none":
         _check_probabilities(input)
-    loss = _bce(_tensor(input), target)
+    loss = elementwise(P.bce, (_tensor(input), target))  # the registry's bce
     if weight is not None:
         loss = loss * weight
     out = _reduce(loss, reduction)

@@ -168,7 +168,9 @@ def _reduce_vjp(g, x, axis, keepdims, scale=1):
 
 
 def _broadcast_impl(x, shape):
-    out = np.empty(shape, dtype=np.result_type(x))
+    kind = type(x)
+    out = np.empty(shape, dtype=x.dtype if kind is np.ndarray or kind is np.float64
+                   else np.result_type(x))
     out[...] = x
     return out
 
@@ -244,7 +246,7 @@ sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis,
 mean         = _register("mean", _mean,
                          lambda k, t, ans, x, axis, keepdims: mean(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims, 1 / _count(np.shape(x), axis)), 2)
+                         _reduce_vjp(g, x, axis, keepdims, 1 / _count(x.shape, axis)), 2)
 max_         = _register("max",
                          lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims:

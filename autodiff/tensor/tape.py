@@ -47,19 +47,16 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
     grad_state = _Grad.enabled
     _Grad.enabled = create_graph
     try:
-        pending = list(zip(outputs, seeds, strict=True))
-        while True:
-            for a, c in pending:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
-                if a._adjoint is None:
-                    a._adjoint = c
-                    if a._op is None:
-                        leaves.append(a)
-                    else:
-                        push(heap, (-a._seq, a))
+        for a, c in zip(outputs, seeds, strict=True):
+            if a._adjoint is None:
+                a._adjoint = c
+                if a._op is None:
+                    leaves.append(a)
                 else:
-                    a._adjoint = a._adjoint + c
-            if not heap:
-                break
+                    push(heap, (-a._seq, a))
+            else:
+                a._adjoint = a._adjoint + c
+        while heap:
             t = pop(heap)[1]
             g = t._adjoint
             t._adjoint = None
@@ -70,15 +67,14 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
                 atoms, ans = args, t
             else:
                 atoms, ans = t._atoms, t.data
-            if type(op) is array_primitive:
-                pending = [(a, op.vjp(k, g, ans, *atoms)) for k, a in enumerate(args)
-                           if k < len(args) - op.nparams and isinstance(a, tensor)
-                           and a.requires_grad]
-                continue
-            pending = []
-            k = 0
-            for a in args:
-                if isinstance(a, tensor) and a.requires_grad:
+            structural = type(op) is array_primitive
+            for k in range(len(args) - op.nparams if structural else len(args)):
+                a = args[k]
+                if not (isinstance(a, tensor) and a.requires_grad):
+                    continue
+                if structural:
+                    c = op.vjp(k, g, ans, *atoms)
+                else:
                     p = op.partials[k](*atoms, ans)
                     if type(p) is int and (p == 1 or p == -1):
                         c = g if p == 1 else -g
@@ -86,8 +82,14 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
                         c = g * p
                     if c.shape != a.data.shape:
                         c = unbroadcast(c, a.data.shape)
-                    pending.append((a, c))
-                k += 1
+                if a._adjoint is None:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
+                    a._adjoint = c
+                    if a._op is None:
+                        leaves.append(a)
+                    else:
+                        push(heap, (-a._seq, a))
+                else:
+                    a._adjoint = a._adjoint + c
     except BaseException:
         for t in leaves:
             t._adjoint = None

@@ -224,7 +224,9 @@ class Tensor:
                 raise InputError(f"backward: the tensor has shape {self.shape}; a non-scalar "
                                  "needs a gradient of its shape, backward(gradient=...), or "
                                  "reduce it first (loss.sum(), loss.mean())")
-            seed = np.ones(self.data.shape, self.data.dtype)
+            seed = np.array(1, self.data.dtype)  # ∂self/∂self = 1 (np.ones is slower)
+            if self.data.ndim:
+                seed = seed.reshape(self.data.shape)
         else:
             seed = _data(gradient)
             seed = np.asarray(seed, dtype=self.dtype)
@@ -274,21 +276,19 @@ def _new(value: Any) -> Tensor:
     return t
 
 
-def _record(value: Any, op: Any, args: tuple, arrays: list) -> Tensor:
+def _record(value: Any, op: Any, args: tuple, arrays: list, grad: bool) -> Tensor:
     """The result as a tensor, appended to the tape when an argument requires grad."""
     t = _NEW(Tensor)
     t.data = value if type(value) is _NDARRAY else np.asarray(value)
     t.grad = None
     t._adjoint = None
-    if _Grad.enabled:
-        for a in args:
-            if isinstance(a, Tensor) and a.requires_grad:
-                t.requires_grad = True
-                t._op = op
-                t._args = args
-                t._atoms = arrays
-                t._seq = next(_SEQ)
-                return t
+    if grad and _Grad.enabled:
+        t.requires_grad = True
+        t._op = op
+        t._args = args
+        t._atoms = arrays
+        t._seq = next(_SEQ)
+        return t
     t.requires_grad = False
     t._op = None
     t._args = ()
@@ -296,12 +296,24 @@ def _record(value: Any, op: Any, args: tuple, arrays: list) -> Tensor:
     return t
 
 
+def _arrays(args: tuple) -> tuple[list, bool]:
+    """The numpy values of ``args``, and whether one of them is a tensor that requires grad."""
+    arrays, grad = [], False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a.data)
+            grad = grad or a.requires_grad
+        else:
+            arrays.append(a)
+    return arrays, grad
+
+
 _NEW, _NDARRAY = Tensor.__new__, np.ndarray
 
 
 def elementwise(prim: P.Primitive, args: tuple) -> Tensor:
     """Apply a registry primitive to tensors (and numbers or arrays), recording it."""
-    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    arrays, grad = _arrays(args)
     try:
         value = prim.impl(*arrays)
     except ValueError as exc:
@@ -309,12 +321,12 @@ def elementwise(prim: P.Primitive, args: tuple) -> Tensor:
         raise InputError(f"{prim.name}: shapes {shapes} do not broadcast ({exc})") from None
     except TypeError as exc:
         raise InputError(f"{prim.name}: {exc}") from None
-    return _record(value, prim, args, arrays)
+    return _record(value, prim, args, arrays, grad)
 
 
 def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
     """Apply a structural primitive of :mod:`autodiff.tensor.ops`, recording it."""
-    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    arrays, grad = _arrays(args)
     try:
         value = op.impl(*arrays)
     except InputError:
@@ -324,7 +336,7 @@ def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
         shapes = ", ".join(str(np.shape(a)) for a in arrays[:n])
         kind = IndexInputError if isinstance(exc, IndexError) else InputError
         raise kind(f"{op.name}: {exc} (shapes {shapes})") from None
-    return _record(value, op, args, arrays)
+    return _record(value, op, args, arrays, grad)
 
 
 P.register_atom(Tensor, elementwise)

@@ -16,7 +16,7 @@ for variant, batch_size in [("batch GD", len(data)), ("stochastic GD", 1), ("min
     model, loss_fn = nn.LogisticRegression(2), nn.BCELoss()
     optimizer = optim.SGD(model.parameters(), lr=0.1)
     loader = DataLoader(data, batch_size=batch_size, shuffle=True, generator=0)
-    for epoch in range(5):
+    for _ in range(5):  # epochs
         for input, target in loader:
             loss = loss_fn(model(input), target)
             loss.backward()

@@ -43,7 +43,7 @@ scheduler = ExponentialLR(optimizer, gamma=0.9)
 # Run for a few epochs.
 for epoch in range(n_epochs):
     # Iterate through the DataLoader to access mini-batches.
-    for batch, (input, target) in enumerate(train_dataloader):
+    for batch, (input, target) in enumerate(train_dataloader):  # noqa: B007 (as on the slide)
         # Prediction.
         output = model(input)
         # Compute loss.

@@ -1,0 +1,93 @@
+"""One training step of the lecture's logistic regression (``nn.Sequential(nn.Linear(30, 1),
+nn.Sigmoid())``, ``nn.BCELoss()``, ``optim.SGD(lr=0.01, momentum=0.9)``: forward, backward,
+step, zero_grad), against the same step by hand in numpy, in the same process.
+
+    python benchmarks/bench_train_step.py [--rounds 31] [--steps 200] [--batch 64 1024]
+
+The two alternate, ``--steps`` steps each per round, timed on this thread's CPU clock, so a
+busy machine disturbs both alike; prints the median (and the best) of the per-round ratios.
+The step is the one of ``../shared/acceptance/perf-train.py`` (goal ≤ 2× at batch 64, ≤ 1.25×
+at 1024). To time another checkout of the package, run this file with that checkout first on
+``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import autodiff
+from autodiff import nn
+from autodiff.optim import SGD
+
+D = 30
+
+
+def ours(X: np.ndarray, y: np.ndarray):
+    model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
+    loss_fn, opt = nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+    Xt, yt = autodiff.Tensor(X), autodiff.Tensor(y)
+
+    def step():
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
+def hand(X: np.ndarray, y: np.ndarray):
+    rng = np.random.default_rng(1)
+    w, b = rng.normal(size=(D, 1)) * 0.1, np.zeros(1)
+    vw, vb = np.zeros_like(w), np.zeros_like(b)
+
+    def step():
+        nonlocal w, b, vw, vb
+        z = X @ w + b
+        p = 1 / (1 + np.exp(-z))
+        loss = -np.mean(y * np.log(np.clip(p, 1e-12, None))
+                        + (1 - y) * np.log(np.clip(1 - p, 1e-12, None)))
+        g = (p - y) / len(X)
+        gw, gb = X.T @ g, g.sum(0)
+        vw = 0.9 * vw + gw
+        vb = 0.9 * vb + gb
+        w = w - 0.01 * vw
+        b = b - 0.01 * vb
+        return loss
+    return step
+
+
+def per_step(step, n: int) -> float:
+    t = time.thread_time()
+    for _ in range(n):
+        step()
+    return (time.thread_time() - t) / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--batch", type=int, nargs="+", default=[64, 1024])
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    print(f"autodiff from {autodiff.__file__}")
+    for B in args.batch:
+        X, y = rng.normal(size=(B, D)), (rng.random((B, 1)) < 0.5).astype(np.float64)
+        o_step, h_step = ours(X, y), hand(X, y)
+        for _ in range(50):  # warm up
+            o_step()
+            h_step()
+        rounds = [(per_step(o_step, args.steps), per_step(h_step, args.steps))
+                  for _ in range(args.rounds)]
+        o, h = (float(np.median([r[i] for r in rounds])) for i in range(2))
+        ratios = [a / b for a, b in rounds]
+        print(f"batch {B}: ours {o * 1e6:.1f} us, hand numpy {h * 1e6:.1f} us (CPU time, "
+              f"medians of {args.rounds} rounds); ratio median {np.median(ratios):.2f}x, "
+              f"best {min(ratios):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
