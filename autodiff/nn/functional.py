@@ -71,15 +71,15 @@ def _check_probabilities(input: Any) -> None:
 # --- layers ---------------------------------------------------------------------------------
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y = x Wᵀ + b`` with ``W`` of shape ``(out_features, in_features)``, as ``F.linear``."""
-    si, sw = _shape(input), weight.data.shape
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    si, sw = x.data.shape, weight.data.shape
     if not si or si[-1] != sw[-1]:
         rows = int(np.prod(si[:-1])) if len(si) > 1 else 1
         raise InputError(f"mat1 and mat2 shapes cannot be multiplied "
                          f"({rows}x{si[-1] if si else 0} and {sw[-1]}x{sw[0]})")
-    if weight.data.ndim == 2:  # one recorded step, ``linear``, with its own vjp
-        args = (_tensor(input), weight) if bias is None else (_tensor(input), weight, bias)
-        return structural(ops.linear, args)
-    out = _tensor(input) @ weight.T
+    if len(sw) == 2:  # one recorded step, ``linear``, with its own vjp
+        return structural(ops.linear, (x, weight) if bias is None else (x, weight, bias))
+    out = x @ weight.T
     return out if bias is None else out + bias
 
 

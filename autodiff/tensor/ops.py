@@ -248,7 +248,8 @@ sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis,
 mean         = _register("mean", _mean,
                          lambda k, t, ans, x, axis, keepdims: mean(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims, 1 / _count(x.shape, axis)), 2)
+                         _reduce_vjp(g, x, axis, keepdims,
+                                     1 / (x.size if axis is None else _count(x.shape, axis))), 2)
 max_         = _register("max",
                          lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims:
