@@ -151,3 +151,23 @@ def test_cli_bad_input_exits_2(args, message):
     result = run(*args)
     assert result.exit_code == 2 and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_training_run_that_turns_non_finite_names_the_operation_of_the_models_trace():
+    import numpy as np
+
+    from autodiff import nn
+    from autodiff.optim import SGD
+    from autodiff.train import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = X @ np.array([1.0, 2.0]) + 1
+    X[5, 0] = 1e308  # one huge feature: its squared error overflows
+    model = nn.Sequential(nn.Linear(2, 1))
+    with np.errstate(all="ignore"):
+        history = fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1), X, y,
+                      task="regression", epochs=2, batch_size=8)
+    assert history.status == "diverged"
+    assert "in the model's trace: v7 = v6·v6 with v6 = " in history.message
+    assert "→ v7 = inf" in history.message and "learning rate" in history.message

@@ -88,14 +88,15 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
                     loss = loss_fn(output, yb)
                     value = float(loss.item())
                 else:       # a non-finite weight: BCELoss would refuse such an input
+                    loss = output
                     value = float(np.sum(output.data))
                 history.step_loss.append(value)
                 if not math.isfinite(value):
                     history.status = "diverged"
                     history.message = (
                         f"the loss became {value} at epoch {epoch}, step {step} "
-                        f"(step {len(history.step_loss)} overall); the learning rate "
-                        f"({lr:g}) is probably too high: try a smaller --lr")
+                        f"(step {len(history.step_loss)} overall){_where(loss, model, xb)}; "
+                        f"the learning rate ({lr:g}) is probably too high: try a smaller --lr")
                     break
                 loss.backward()
                 optimizer.step()
@@ -149,6 +150,16 @@ def evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray, task: str,
             return float("nan"), float("nan")
         loss = float(loss_fn(output, Tensor(Y)).item())
     return loss, score(task, np.asarray(output.data), Y, logits=logits)
+
+
+def _where(loss: Any, model: Any, x: Any) -> str:
+    """Where the non-finite value starts in the model's trace, told in the trace's terms
+    (:func:`autodiff.explain.explain_loss`): ``v3 = exp(v2) with v2 = 800 → v3 = inf → …``."""
+    from ..explain import explain_loss
+
+    names = {**dict(model.named_parameters()), "x": x}
+    chain = explain_loss(loss, names).chain
+    return f"; in the model's trace: {chain}" if chain else ""
 
 
 def _finite_weights(model: Any) -> bool:
