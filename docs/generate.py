@@ -118,6 +118,7 @@ def run_command(command: str, check: bool) -> str:
         if not _same_picture(tmp, target):
             raise Drift(f"{target.relative_to(ROOT)} differs from what `{command}` draws")
     out = TIME.sub("… s", result.stdout + (result.stderr or ""))
+    out = out.replace(f"{ROOT}{os.sep}", "")  # paths as the reader's checkout has them
     for tmp, original in renamed.items():
         out = out.replace(tmp, original)
     if "--format markdown" in command:
@@ -134,7 +135,8 @@ def run_example(path: str) -> str:
                        env=env, timeout=300)
     if p.returncode != 0:
         raise SystemExit(f"generate: {path} failed:\n{p.stderr}")
-    return f"```python\n{source.rstrip()}\n```\n\nOutput:\n\n```text\n{p.stdout.rstrip()}\n```\n"
+    out = p.stdout.replace(f"{ROOT}{os.sep}", "")
+    return f"```python\n{source.rstrip()}\n```\n\nOutput:\n\n```text\n{out.rstrip()}\n```\n"
 
 
 def regenerate(text: str, check: bool = False) -> str:
