@@ -20,7 +20,7 @@ from .forward import ForwardSweep, direction_of, forward_sweep, primal_sweep
 from .parse import parse
 from .render import rules
 from .reverse import ReverseSweep, reverse_sweep
-from .trace import Trace
+from .trace import Trace, cycle_collection_paused
 
 MODES = ("forward", "reverse", "both")
 FORMATS = ("table", "markdown", "latex", "json")
@@ -65,6 +65,10 @@ class Evaluation:
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
         """One row per trace variable: the JSON contract's ``trace`` list."""
+        with cycle_collection_paused():
+            return self._rows()
+
+    def _rows(self) -> list[dict[str, Any]]:
         t = self.trace
         pr = rules.RulePrinter(t)
         out = []
@@ -127,7 +131,8 @@ class Evaluation:
     def render(self, fmt: str = "table") -> str:
         """The tables as terminal text, Markdown, LaTeX, or the JSON text."""
         from .render import tables
-        return tables.render(self, fmt)
+        with cycle_collection_paused():
+            return tables.render(self, fmt)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
@@ -174,7 +179,8 @@ def evaluate(source: str | Trace, at: Mapping[str, Any] | None = None,
     if at is None:
         return Evaluation(trace, mode, direction)
     point = trace.bind(at)
-    primals = primal_sweep(trace, point)
-    fwd = forward_sweep(trace, point, direction, primals) if mode in ("forward", "both") else None
-    rev = reverse_sweep(trace, point, primals=primals) if mode in ("reverse", "both") else None
+    with cycle_collection_paused():
+        primals = primal_sweep(trace, point)
+        fwd = forward_sweep(trace, point, direction, primals) if mode != "reverse" else None
+        rev = reverse_sweep(trace, point, primals=primals) if mode != "forward" else None
     return Evaluation(trace, mode, direction, point, fwd, rev)

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import primitives as P
 from .errors import InputError, ParseError
-from .trace import Arg, Const, Trace, TraceBuilder
+from .trace import Arg, Const, Trace, TraceBuilder, cycle_collection_paused
 
 MAX_NESTING = 200
 CONSTANTS = {"pi": np.pi}
@@ -95,7 +95,8 @@ def parse(source: str) -> Trace:
     >>> len(t), [s.var for s in t][:3]
     (7, ['v1', 'v2', 'v3'])
     """
-    return _Parser(source).parse()
+    with cycle_collection_paused():
+        return _Parser(source).parse()
 
 
 def parse_point(text: str) -> dict[str, float]:
