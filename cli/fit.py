@@ -13,12 +13,11 @@ from autodiff.expression import LOSSES
 from autodiff.expression import fit as fit_expression
 from autodiff.expression.report import report_json, report_table
 from autodiff.parse import parse_point
-from autodiff.train import OPTIMIZERS, SCHEDULES
 from autodiff.train.output import FIGURE_FORMATS, check_outputs, check_writable, extension
 
 from .options import EXPRESSION_COMMAND, format_option
 from .progress import Progress
-from .train import BatchSize
+from .training_options import data_options, optimization_options, output_options
 
 
 def features_of(text: str | None) -> dict[str, str]:
@@ -47,32 +46,8 @@ def features_of(text: str | None) -> dict[str, str]:
               help="Read the feature NAME from COLUMN (default: the column named NAME).")
 @click.option("--loss", type=click.Choice(LOSSES), default=None,
               help="Default: bce when the formula ends in sigmoid, else mse.")
-@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="momentum",
-              show_default=True, help="momentum is SGD with --momentum.")
-@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate η₀.")
-@click.option("--momentum", type=float, default=0.9, show_default=True,
-              help="μ for --optimizer momentum.")
-@click.option("--batch-size", type=BatchSize(), default="64", show_default=True,
-              help="Examples per step; 'full' for batch gradient descent, 1 for SGD.")
-@click.option("--epochs", type=int, default=20, show_default=True)
-@click.option("--schedule", type=click.Choice(SCHEDULES), default="none", show_default=True,
-              help="Learning-rate schedule, stepped once per epoch.")
-@click.option("--gamma", type=float, default=None,
-              help="Factor of the exponential (0.9) and step (0.1) schedules.")
-@click.option("--step-size", type=int, default=None, help="Epochs between steps of 'step'.")
-@click.option("--warmup", type=int, default=None, help="Warm-up epochs of 'warmup'.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seeds the data, the split, the initial values and the batch order.")
-@click.option("--data", default=None, metavar="NAME|FILE",
-              help="two-gaussians, noisy-linear, breast-cancer, diabetes, or a CSV file "
-                   "(default: the synthetic set for the loss's task).")
-@click.option("--target", default=None, metavar="COLUMN", help="The CSV column to predict.")
-@click.option("--test-size", type=float, default=0.0, show_default=True,
-              help="Fraction of rows held out for testing.")
-@click.option("--n-samples", type=int, default=1000, show_default=True,
-              help="Rows of synthetic data.")
-@click.option("--n-features", type=int, default=2, show_default=True,
-              help="Features of synthetic data.")
+@optimization_options("values")
+@data_options("loss", test_size=0.0)
 @click.option("--explain", type=int, default=None, metavar="N",
               help="After training, the loss trace of sample N (row N of the data, from 0): "
                    "primal, tangent and adjoint tables.")
@@ -80,10 +55,7 @@ def features_of(text: str | None) -> dict[str, str]:
               help="The parameter of the tangent table (default: the first).")
 @click.option("--explain-graph", default=None, metavar="FILE",
               help="The graph of the explained sample's loss trace, .svg, .png or .dot.")
-@click.option("--plot", default=None, metavar="FILE", help="Loss curves, .png or .svg.")
-@click.option("--history", "history_file", default=None, metavar="FILE",
-              help="Per-epoch history, .json (with every step's loss) or .csv.")
-@click.option("--save", default=None, metavar="FILE", help="The trained model as JSON.")
+@output_options("The trained model as JSON, for autodiff predict.")
 @format_option("table", "json")
 def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_size, epochs,
         schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,

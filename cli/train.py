@@ -8,7 +8,7 @@ import sys
 import click
 
 from autodiff.errors import InputError
-from autodiff.train import OPTIMIZERS, SCHEDULES, TrainConfig, run, save_model
+from autodiff.train import TrainConfig, run, save_model
 from autodiff.train.model import ACTIVATIONS, LOSSES, MODELS
 from autodiff.train.output import (
     FIGURE_FORMATS,
@@ -21,25 +21,7 @@ from autodiff.train.report import report_json, report_table
 
 from .options import format_option
 from .progress import Progress
-
-
-class BatchSize(click.ParamType):
-    """A positive integer, or ``full`` for the whole training set (batch gradient descent)."""
-
-    name = "N|full"
-
-    def convert(self, value, param, ctx):
-        if value is None or isinstance(value, int):
-            return value
-        if str(value).lower() == "full":
-            return None
-        try:
-            n = int(value)
-        except ValueError:
-            self.fail(f"{value!r} is neither a positive integer nor 'full'", param, ctx)
-        if n < 1:
-            self.fail(f"{n} is not a positive integer", param, ctx)
-        return n
+from .training_options import data_options, optimization_options, output_options
 
 
 def hidden_sizes(text: str) -> tuple[int, ...]:
@@ -61,39 +43,11 @@ def hidden_sizes(text: str) -> tuple[int, ...]:
               help="Hidden layer sizes of the mlp.")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="relu",
               show_default=True, help="Hidden activation of the mlp.")
-@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="momentum",
-              show_default=True, help="momentum is SGD with --momentum.")
-@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate η₀.")
-@click.option("--momentum", type=float, default=0.9, show_default=True,
-              help="μ for --optimizer momentum.")
-@click.option("--batch-size", type=BatchSize(), default="64", show_default=True,
-              help="Examples per step; 'full' for batch gradient descent, 1 for SGD.")
-@click.option("--epochs", type=int, default=20, show_default=True)
-@click.option("--schedule", type=click.Choice(SCHEDULES), default="none", show_default=True,
-              help="Learning-rate schedule, stepped once per epoch.")
-@click.option("--gamma", type=float, default=None,
-              help="Factor of the exponential (0.9) and step (0.1) schedules.")
-@click.option("--step-size", type=int, default=None, help="Epochs between steps of 'step'.")
-@click.option("--warmup", type=int, default=None, help="Warm-up epochs of 'warmup'.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seeds the data, the split, the initial weights and the batch order.")
-@click.option("--data", default=None, metavar="NAME|FILE",
-              help="two-gaussians, noisy-linear, breast-cancer, diabetes, or a CSV file "
-                   "(default: the synthetic set for the model's task).")
-@click.option("--target", default=None, metavar="COLUMN", help="The CSV column to predict.")
-@click.option("--test-size", type=float, default=0.2, show_default=True,
-              help="Fraction of rows held out for testing.")
-@click.option("--n-samples", type=int, default=1000, show_default=True,
-              help="Rows of synthetic data.")
-@click.option("--n-features", type=int, default=2, show_default=True,
-              help="Features of synthetic data.")
+@optimization_options("weights")
+@data_options("model", test_size=0.2)
 @click.option("--standardize/--no-standardize", default=True, show_default=True,
               help="Standardize features (and a regression target) with train statistics.")
-@click.option("--plot", default=None, metavar="FILE", help="Loss curves, .png or .svg.")
-@click.option("--history", "history_file", default=None, metavar="FILE",
-              help="Per-epoch history, .json (with every step's loss) or .csv.")
-@click.option("--save", default=None, metavar="FILE",
-              help="The trained model as JSON, for autodiff predict.")
+@output_options("The trained model as JSON, for autodiff predict.")
 @format_option("table", "json")
 def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, epochs,
           schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,
