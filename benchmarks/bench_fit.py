@@ -19,6 +19,7 @@ import argparse
 import time
 
 import numpy as np
+from bench_train_epoch import hand  # the same epoch by hand in numpy
 
 from autodiff.expression import ExpressionModel
 from autodiff.train import ModelSpec, fit, make_optimizer
@@ -52,31 +53,6 @@ def nn_path(X: np.ndarray, y: np.ndarray, batch: int) -> tuple[float, np.ndarray
     assert history.status == "completed", history.message
     w = np.concatenate([model.linear.weight.data.ravel(), model.linear.bias.data])
     return elapsed, w
-
-
-def hand(X: np.ndarray, y: np.ndarray, batch: int) -> float:
-    rng = np.random.default_rng(0)
-    d = X.shape[1]
-    bound = 1 / np.sqrt(d)
-    w, b = rng.uniform(-bound, bound, (d, 1)), rng.uniform(-bound, bound, 1)
-    vw, vb = np.zeros_like(w), np.zeros_like(b)
-    Y = y.reshape(-1, 1)
-    start = time.perf_counter()
-    order = rng.permutation(len(X))
-    for i in range(0, len(X), batch):
-        idx = order[i:i + batch]
-        xb, yb = X[idx], Y[idx]
-        p = 1 / (1 + np.exp(-(xb @ w + b)))
-        loss = -np.mean(yb * np.log(np.clip(p, 1e-12, None))
-                        + (1 - yb) * np.log(np.clip(1 - p, 1e-12, None)))
-        if not np.isfinite(loss):
-            raise FloatingPointError("non-finite loss")
-        g = (p - yb) / len(xb)
-        vw = 0.9 * vw + xb.T @ g
-        vb = 0.9 * vb + g.sum(0)
-        w -= 0.01 * vw
-        b -= 0.01 * vb
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -74,7 +74,7 @@ def bench_grad() -> None:
           f"mean BCE; value {a * 1e3:.1f} ms, value and gradient {b * 1e3:.1f} ms")
 
 
-def _hand_step(X, y, D):
+def hand_step(X, y, D):
     rng = np.random.default_rng(1)
     w, b = rng.normal(size=(D, 1)) * 0.1, np.zeros(1)
     vw, vb = np.zeros_like(w), np.zeros_like(b)
@@ -162,7 +162,7 @@ def bench_step() -> None:
     D = 30
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(64, D)), (rng.random((64, 1)) < 0.5).astype(float)
-    interleaved(_tape_step(X, y, D), _hand_step(X, y, D), 10)  # warm up: the first rounds of
+    interleaved(_tape_step(X, y, D), hand_step(X, y, D), 10)  # warm up: the first rounds of
     # a fresh process run slower (allocator, caches, clock speed) and would skew one ratio
     for B, goal in ((64, 2.0), (1024, 1.25)):
         X = rng.normal(size=(B, D))
@@ -173,7 +173,7 @@ def bench_step() -> None:
             makers.append(("nn.Linear/BCELoss + optim.SGD", _nn_step))
         except Exception as exc:  # noqa: BLE001 (the nn helper's layers may not exist yet)
             print(f"step: autodiff.nn / autodiff.optim not usable yet ({type(exc).__name__})")
-        hand = _hand_step(X, y, D)
+        hand = hand_step(X, y, D)
         for label, make in makers:
             ours = make(X, y, D)
             o, h = interleaved(ours, hand)

@@ -17,6 +17,7 @@ import argparse
 import time
 
 import numpy as np
+from bench_tensor import hand_step
 
 import autodiff
 from autodiff import nn
@@ -39,24 +40,8 @@ def ours(X: np.ndarray, y: np.ndarray):
 
 
 def hand(X: np.ndarray, y: np.ndarray):
-    rng = np.random.default_rng(1)
-    w, b = rng.normal(size=(D, 1)) * 0.1, np.zeros(1)
-    vw, vb = np.zeros_like(w), np.zeros_like(b)
-
-    def step():
-        nonlocal w, b, vw, vb
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-z))
-        loss = -np.mean(y * np.log(np.clip(p, 1e-12, None))
-                        + (1 - y) * np.log(np.clip(1 - p, 1e-12, None)))
-        g = (p - y) / len(X)
-        gw, gb = X.T @ g, g.sum(0)
-        vw = 0.9 * vw + gw
-        vb = 0.9 * vb + gb
-        w = w - 0.01 * vw
-        b = b - 0.01 * vb
-        return loss
-    return step
+    """The same step by hand in numpy (shared with bench_tensor.py)."""
+    return hand_step(X, y, D)
 
 
 def per_step(step, n: int) -> float:
