@@ -64,10 +64,17 @@ def json_value(v: Any) -> Any:
     return v if math.isfinite(v) else str(v)
 
 
+_FLOATS = (float, np.float64)
+
+
 def to_json(ev: Evaluation) -> dict[str, Any]:
     t = ev.trace
     rows = []
     for r in ev.rows:
+        values = (r["primal"], r["tangent"], r["adjoint"])
+        if all(v is None or (type(v) in _FLOATS and math.isfinite(v)) for v in values):
+            rows.append(r)  # floats (np.float64 is one) go into JSON as they are
+            continue
         r = dict(r)
         for k in ("primal", "tangent", "adjoint"):
             r[k] = json_value(r[k])
