@@ -15,11 +15,10 @@ batches, SGD with momentum 0.9. Prints the medians of the rounds and the ratios.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
-from bench_train_epoch import hand  # the same epoch by hand in numpy
+from bench_train_epoch import epoch_setup, hand  # shared: options, data, the hand epoch
 
 from autodiff.expression import ExpressionModel
 from autodiff.train import ModelSpec, fit, make_optimizer
@@ -56,16 +55,7 @@ def nn_path(X: np.ndarray, y: np.ndarray, batch: int) -> tuple[float, np.ndarray
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--features", type=int, default=30)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((args.rows, args.features))
-    y = (X @ rng.standard_normal(args.features) + rng.standard_normal(args.rows) > 0)
-    y = y.astype(np.float64)
+    args, X, y = epoch_setup(__doc__.splitlines()[0])
     rounds = []
     for _ in range(args.rounds):
         (e, we), (n, wn) = expression(X, y, args.batch), nn_path(X, y, args.batch)

@@ -77,8 +77,9 @@ def hand(X: np.ndarray, y: np.ndarray, batch: int) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def epoch_setup(description: str) -> tuple[argparse.Namespace, np.ndarray, np.ndarray]:
+    """The options (--rows, --features, --batch, --rounds) and a seeded classification set."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--features", type=int, default=30)
     parser.add_argument("--batch", type=int, default=64)
@@ -87,7 +88,11 @@ def main() -> None:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((args.rows, args.features))
     y = (X @ rng.standard_normal(args.features) + rng.standard_normal(args.rows) > 0)
-    y = y.astype(np.float64)
+    return args, X, y.astype(np.float64)
+
+
+def main() -> None:
+    args, X, y = epoch_setup(__doc__.splitlines()[0])
     times = [(ours(X, y, args.batch), lecture_loop(X, y, args.batch), hand(X, y, args.batch))
              for _ in range(args.rounds)]
     o, loop, h = (float(np.median([t[i] for t in times])) for i in range(3))

@@ -17,7 +17,12 @@ from autodiff.train.output import FIGURE_FORMATS, check_outputs, check_writable,
 
 from .options import EXPRESSION_COMMAND, format_option
 from .progress import Progress
-from .training_options import data_options, optimization_options, output_options
+from .training_options import (
+    data_options,
+    optimization_options,
+    output_options,
+    write_plot_and_history,
+)
 
 
 def features_of(text: str | None) -> dict[str, str]:
@@ -96,13 +101,7 @@ def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_si
     shown = None
     if explain is not None:
         shown = (explain, result.explain(explain, explain_wrt))
-    written = {}
-    if plot:
-        history.plot(plot)
-        written["plot"] = plot
-    if history_file:
-        history.save(history_file)
-        written["history"] = history_file
+    written = write_plot_and_history(history, plot, history_file)
     if save and history.status != "diverged":
         result.save(save)
         written["model"] = save

@@ -21,7 +21,12 @@ from autodiff.train.report import report_json, report_table
 
 from .options import format_option
 from .progress import Progress
-from .training_options import data_options, optimization_options, output_options
+from .training_options import (
+    data_options,
+    optimization_options,
+    output_options,
+    write_plot_and_history,
+)
 
 
 def hidden_sizes(text: str) -> tuple[int, ...]:
@@ -85,13 +90,7 @@ def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, 
     with bar:
         result = run(config, callback=bar.update)
     history = result.history
-    written = {}
-    if plot:
-        history.plot(plot)
-        written["plot"] = plot
-    if history_file:
-        history.save(history_file)
-        written["history"] = history_file
+    written = write_plot_and_history(history, plot, history_file)
     if save and history.status != "diverged":
         save_model(save, result.model, result.spec, tuple(result.data["features"]),
                    result.data["target"], result.scaler, result.target_scaler,

@@ -88,3 +88,15 @@ def output_options(save_help: str) -> Callable:
                      help="Per-epoch history, .json (with every step's loss) or .csv."),
         click.option("--save", default=None, metavar="FILE", help=save_help),
     )
+
+
+def write_plot_and_history(history, plot: str | None, history_file: str | None) -> dict:
+    """Write --plot and --history; return what was written, by kind."""
+    written = {}
+    if plot:
+        history.plot(plot)
+        written["plot"] = plot
+    if history_file:
+        history.save(history_file)
+        written["history"] = history_file
+    return written
