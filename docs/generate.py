@@ -85,17 +85,22 @@ def _svg_text(path: Path) -> list[str]:
 
 def run_command(command: str, check: bool) -> str:
     """``autodiff ARGS`` from the repository's root; its output as a console block."""
-    from click.testing import CliRunner
-
-    from autodiff_cli.main import cli
-
     args = shlex.split(command)
     if args[0] != "autodiff":
         raise SystemExit(f"generate: only `autodiff …` commands run here: {command}")
     args = args[1:]
+    with tempfile.TemporaryDirectory(prefix="autodiff-docs-") as scratch:
+        return _run_in(command, args, check, scratch)
+
+
+def _run_in(command: str, args: list[str], check: bool, scratch: str) -> str:
+    """``run_command`` with the pictures of a check drawn into ``scratch``."""
+    from click.testing import CliRunner
+
+    from autodiff_cli.main import cli
+
     moved: list[tuple[Path, Path]] = []
     renamed: dict[str, str] = {}
-    scratch = tempfile.mkdtemp(prefix="autodiff-docs-")
     for k, a in enumerate(args[:-1]):
         if a in OUTPUTS:
             target = ROOT / args[k + 1]
