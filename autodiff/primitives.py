@@ -139,17 +139,15 @@ def _complex(x) -> bool:
 
 
 def _sigmoid(x):
-    if _complex(x):  # complex step: the analytic form (the real path stays stable)
-        return 1 / (1 + np.exp(-x))
-    e = np.abs(x)  # σ(x) = 1/(1 + e) for x >= 0, e/(1 + e) otherwise, with e = exp(-|x|)
-    if type(e) is np.ndarray and e.dtype.kind == "f":
-        np.exp(np.negative(e, out=e), out=e)  # in place: one buffer for the whole computation
-    else:
-        e = np.exp(-e)
-    num = np.where(np.greater_equal(x, 0), 1.0, e)
-    e += 1
-    num /= e
-    return num[()]
+    """``σ(x) = 1/(1 + e^{−x})``, PyTorch's formula. In floating point it needs no second
+    branch: for x < −709, ``e^{−x}`` overflows to inf and ``1/inf`` is 0, which is σ(x) rounded
+    (to a subnormal at most); only numpy's overflow warning is silenced."""
+    with np.errstate(over="ignore"):
+        e = np.exp(np.negative(x))
+        if type(e) is np.ndarray:  # one buffer for the whole computation
+            e += 1
+            return np.divide(1.0, e, out=e)
+        return 1 / (1 + e)
 
 
 def _softplus(x):
@@ -164,14 +162,15 @@ BCE_EPS = float(np.float32(1e-12))  # PyTorch's floor for p(1 - p) in BCE's back
 
 
 def _bce(p, y):
-    """Binary cross-entropy of a probability, with each log clamped at -100 as PyTorch does.
+    """Binary cross-entropy of a probability, PyTorch's formula entry by entry:
+    ``(y − 1)·max(log(1 − p), −100) − y·max(log p, −100)``, each log clamped at −100.
 
-    Its partial in ``p``, ``(p - y)/max(p(1 - p), ε)``, keeps PyTorch's floor ``ε`` so that a
+    Its partial in ``p``, ``(p − y)/max(p(1 − p), ε)``, keeps PyTorch's floor ``ε`` so that a
     saturated sigmoid (``p`` exactly 0 or 1) gives a finite gradient, as in PyTorch."""
     if _complex(p) or _complex(y):
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    log_q = np.maximum(np.log1p(-p), -100)
-    return -(log_q + y * (np.maximum(np.log(p), -100) - log_q))
+    log_q = np.maximum(np.log1p(np.negative(p)), -100.0)
+    return (y - 1) * log_q - y * np.maximum(np.log(p), -100.0)
 
 
 def _bce_logits(z, y):

@@ -1,5 +1,8 @@
 """The fused ``linear`` array primitive (``x Wᵀ + b``, what ``nn.Linear`` records), the
-registry's ``maximum`` (BCE's gradient floor), the stable sigmoid, and BCE's [0, 1] checks."""
+registry's ``maximum`` (BCE's gradient floor), PyTorch's sigmoid and BCE formulas, and BCE's
+[0, 1] checks."""
+
+import warnings
 
 import numpy as np
 import pytest
@@ -69,19 +72,32 @@ def test_bce_gradient_keeps_pytorchs_floor_when_the_sigmoid_saturates():
     np.testing.assert_array_equal(z.grad.data, (p - y) / floor * (p * (1 - p)))
 
 
-# --- the stable sigmoid -----------------------------------------------------------------------
-def test_sigmoid_is_the_two_branch_formula_bit_for_bit():
-    z = np.concatenate([np.linspace(-60, 60, 4001), [0.0, -0.0, 800.0, -800.0, np.inf,
-                                                     -np.inf, np.nan]])
-    e = np.exp(-np.abs(z))
-    with np.errstate(invalid="ignore"):
-        want = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+# --- PyTorch's formulas ----------------------------------------------------------------------
+def test_sigmoid_is_pytorchs_formula_bit_for_bit_and_never_warns():
+    z = np.concatenate([np.linspace(-60, 60, 4001), [0.0, -0.0, 709.0, -709.0, 720.0, -720.0,
+                                                     800.0, -800.0, np.inf, -np.inf, np.nan]])
+    with np.errstate(over="ignore"):
+        want = 1 / (1 + np.exp(-z))  # torch: (1 + exp(−x)).reciprocal()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert REGISTRY["sigmoid"].impl(z).tobytes() == want.tobytes()
+    assert REGISTRY["sigmoid"].impl(-800.0) == 0.0 and REGISTRY["sigmoid"].impl(800.0) == 1.0
     sigmoid = REGISTRY["sigmoid"].impl
-    assert sigmoid(z).tobytes() == want.tobytes()
     assert sigmoid(np.float32(3.0)).dtype == np.float32
     assert isinstance(sigmoid(0.25), float) and sigmoid(0.25) == 1 / (1 + np.exp(-0.25))
     assert sigmoid(np.array([1, 2])).dtype == np.float64
     assert abs(sigmoid(0.5 + 1e-20j).imag - 1e-20 * sigmoid(0.5) * (1 - sigmoid(0.5))) < 1e-35
+
+
+def test_bce_is_pytorchs_formula_bit_for_bit():
+    rng = np.random.default_rng(7)
+    p = np.concatenate([rng.random(500), [0.0, 1.0, 1e-300, 1 - 1e-16, 0.5]])
+    y = np.concatenate([rng.random(250), rng.integers(0, 2, 250), [0.0, 1.0, 1.0, 0.0, 0.3]])
+    with np.errstate(divide="ignore"):
+        want = (y - 1) * np.maximum(np.log1p(-p), -100) - y * np.maximum(np.log(p), -100)
+        got = REGISTRY["bce"].impl(p, y)
+        assert got.tobytes() == want.tobytes()
+        assert REGISTRY["bce"].impl(float(p[3]), float(y[3])) == want[3]
 
 
 # --- BCELoss's checks -------------------------------------------------------------------------
