@@ -6,6 +6,8 @@ step, zero_grad), against the same step by hand in numpy, in the same process.
 
 The two alternate, ``--steps`` steps each per round, timed on this thread's CPU clock, so a
 busy machine disturbs both alike; prints the median (and the best) of the per-round ratios.
+Where PyTorch is importable (not a dependency: ``pip install torch`` in the venv), its eager
+step (``float64``, one thread) joins the rotation for comparison.
 The step is the one of ``../shared/acceptance/perf-train.py`` (goal ≤ 2× at batch 64, ≤ 1.25×
 at 1024). To time another checkout of the package, run this file with that checkout first on
 ``PYTHONPATH``.
@@ -44,6 +46,26 @@ def hand(X: np.ndarray, y: np.ndarray):
     return hand_step(X, y, D)
 
 
+def torch_step(X: np.ndarray, y: np.ndarray):
+    """The same step in PyTorch eager mode, or None where torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    model = torch.nn.Sequential(torch.nn.Linear(D, 1), torch.nn.Sigmoid()).double()
+    loss_fn = torch.nn.BCELoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step():
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
 def per_step(step, n: int) -> float:
     t = time.thread_time()
     for _ in range(n):
@@ -61,17 +83,18 @@ def main() -> None:
     print(f"autodiff from {autodiff.__file__}")
     for B in args.batch:
         X, y = rng.normal(size=(B, D)), (rng.random((B, 1)) < 0.5).astype(np.float64)
-        o_step, h_step = ours(X, y), hand(X, y)
+        steps = [ours(X, y), hand(X, y), torch_step(X, y)]
+        steps = [s for s in steps if s is not None]
         for _ in range(50):  # warm up
-            o_step()
-            h_step()
-        rounds = [(per_step(o_step, args.steps), per_step(h_step, args.steps))
-                  for _ in range(args.rounds)]
-        o, h = (float(np.median([r[i] for r in rounds])) for i in range(2))
-        ratios = [a / b for a, b in rounds]
+            for s in steps:
+                s()
+        rounds = [[per_step(s, args.steps) for s in steps] for _ in range(args.rounds)]
+        o, h, *t = (float(np.median([r[i] for r in rounds])) for i in range(len(steps)))
+        ratios = [r[0] / r[1] for r in rounds]
         print(f"batch {B}: ours {o * 1e6:.1f} us, hand numpy {h * 1e6:.1f} us (CPU time, "
               f"medians of {args.rounds} rounds); ratio median {np.median(ratios):.2f}x, "
-              f"best {min(ratios):.2f}x")
+              f"best {min(ratios):.2f}x" + (f"; PyTorch eager {t[0] * 1e6:.1f} us "
+                                           f"({t[0] / h:.1f}x hand numpy)" if t else ""))
 
 
 if __name__ == "__main__":
