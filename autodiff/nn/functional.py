@@ -13,6 +13,7 @@ words; shapes are written as numpy tuples, ``(3, 1)``, where PyTorch writes ``to
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -128,7 +129,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     if weight is not None:
         loss = loss * weight
     out = _reduce(loss, reduction)
-    if reduction != "none" and out.data != out.data:
+    if reduction != "none" and math.isnan(out.data.item()):
         # a probability outside [0, 1] (or nan) makes its log, so the reduced loss, nan: one
         # comparison of the result instead of two reductions of the input on every call
         _check_probabilities(input)

@@ -224,9 +224,11 @@ class Tensor:
                 raise InputError(f"backward: the tensor has shape {self.shape}; a non-scalar "
                                  "needs a gradient of its shape, backward(gradient=...), or "
                                  "reduce it first (loss.sum(), loss.mean())")
-            seed = np.array(1, self.data.dtype)  # ∂self/∂self = 1 (np.ones is slower)
+            # ∂self/∂self = 1: a numpy scalar for a 0-d output (its arithmetic is cheaper than
+            # a 0-d array's), else an array of the output's shape
+            seed = self.data.dtype.type(1)
             if self.data.ndim:
-                seed = seed.reshape(self.data.shape)
+                seed = np.full(self.data.shape, seed)
         else:
             seed = _data(gradient)
             seed = np.asarray(seed, dtype=self.dtype)
