@@ -32,12 +32,15 @@ class _Grad:
 
 
 def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] = (),
-            create_graph: bool = False) -> list[tuple[Any, Any]]:
+            create_graph: bool = False, every_tensor: bool = False) -> list[tuple[Any, Any]]:
     """One reverse sweep from ``outputs`` (with adjoint ``seeds``) down the tape.
 
     Returns ``(tensor, adjoint)`` for each tensor in ``wanted`` (adjoint ``None`` when the
     outputs do not depend on it) or, when ``wanted`` is empty, for every leaf that requires
     grad. With ``create_graph`` the seeds and adjoints are tensors and the sweep is recorded.
+    Adjoints flow to the arguments that required grad when each operation ran; with
+    ``every_tensor`` to every tensor argument of a recorded operation (the data included, as
+    the lecture's tables show ``∂f/∂X``).
     """
     keep = {id(t) for t in wanted} if wanted else None
     found: dict[int, Any] = {}
@@ -62,16 +65,16 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             t._adjoint = None
             if keep is not None and id(t) in keep:
                 found[id(t)] = g
-            op, args = t._op, t._args
+            op = t._op
             if create_graph:
-                atoms, ans = args, t
+                atoms, ans = t._args, t
             else:
                 atoms, ans = t._atoms, t.data
             structural = type(op) is array_primitive
-            for k in range(len(args) - op.nparams if structural else len(args)):
-                a = args[k]
-                if not (isinstance(a, tensor) and a.requires_grad):
-                    continue
+            parents = t._parents if not every_tensor else [
+                (k, a) for k, a in enumerate(t._args)
+                if isinstance(a, tensor) and (a.requires_grad or a.data.dtype.kind == "f")]
+            for k, a in parents:
                 if structural:
                     c = op.vjp(k, g, ans, *atoms)
                 else:

@@ -45,8 +45,8 @@ class Tensor:
     or ``None``.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_op", "_args", "_atoms", "_seq", "_adjoint",
-                 "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_op", "_args", "_atoms", "_parents", "_seq",
+                 "_adjoint", "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__
 
@@ -278,17 +278,22 @@ def _new(value: Any) -> Tensor:
     return t
 
 
-def _record(value: Any, op: Any, args: tuple, arrays: list, grad: bool) -> Tensor:
-    """The result as a tensor, appended to the tape when an argument requires grad."""
+def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> Tensor:
+    """The result as a tensor, appended to the tape when an argument requires grad.
+
+    ``parents`` are the ``(position, tensor)`` pairs of the arguments that require grad: the
+    edges the reverse sweep sends adjoints along (fixed when the operation runs, as in PyTorch).
+    """
     t = _NEW(Tensor)
     t.data = value if type(value) is _NDARRAY else np.asarray(value)
     t.grad = None
     t._adjoint = None
-    if grad and _Grad.enabled:
+    if parents and _Grad.enabled:
         t.requires_grad = True
         t._op = op
         t._args = args
         t._atoms = arrays
+        t._parents = parents
         t._seq = next(_SEQ)
         return t
     t.requires_grad = False
@@ -298,16 +303,18 @@ def _record(value: Any, op: Any, args: tuple, arrays: list, grad: bool) -> Tenso
     return t
 
 
-def _arrays(args: tuple) -> tuple[list, bool]:
-    """The numpy values of ``args``, and whether one of them is a tensor that requires grad."""
-    arrays, grad = [], False
-    for a in args:
+def _arrays(args: tuple) -> tuple[list, tuple]:
+    """The numpy values of ``args``, and the ``(position, tensor)`` pairs of those that are
+    tensors requiring grad."""
+    arrays, parents = [], ()
+    for k, a in enumerate(args):
         if isinstance(a, Tensor):
             arrays.append(a.data)
-            grad = grad or a.requires_grad
+            if a.requires_grad:
+                parents += ((k, a),)
         else:
             arrays.append(a)
-    return arrays, grad
+    return arrays, parents
 
 
 _NEW, _NDARRAY = Tensor.__new__, np.ndarray
@@ -315,7 +322,7 @@ _NEW, _NDARRAY = Tensor.__new__, np.ndarray
 
 def elementwise(prim: P.Primitive, args: tuple) -> Tensor:
     """Apply a registry primitive to tensors (and numbers or arrays), recording it."""
-    arrays, grad = _arrays(args)
+    arrays, parents = _arrays(args)
     try:
         value = prim.impl(*arrays)
     except ValueError as exc:
@@ -323,12 +330,12 @@ def elementwise(prim: P.Primitive, args: tuple) -> Tensor:
         raise InputError(f"{prim.name}: shapes {shapes} do not broadcast ({exc})") from None
     except TypeError as exc:
         raise InputError(f"{prim.name}: {exc}") from None
-    return _record(value, prim, args, arrays, grad)
+    return _record(value, prim, args, arrays, parents)
 
 
 def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
     """Apply a structural primitive of :mod:`autodiff.tensor.ops`, recording it."""
-    arrays, grad = _arrays(args)
+    arrays, parents = _arrays(args)
     try:
         value = op.impl(*arrays)
     except InputError:
@@ -338,7 +345,7 @@ def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
         shapes = ", ".join(str(np.shape(a)) for a in arrays[:n])
         kind = IndexInputError if isinstance(exc, IndexError) else InputError
         raise kind(f"{op.name}: {exc} (shapes {shapes})") from None
-    return _record(value, op, args, arrays, grad)
+    return _record(value, op, args, arrays, parents)
 
 
 P.register_atom(Tensor, elementwise)

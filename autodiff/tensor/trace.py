@@ -194,14 +194,9 @@ def tensor_evaluation(output: Tensor, names: Mapping[str, Tensor] | None = None)
         # every input gets its adjoint here, also the data (∂f/∂X), as in the scalar tables
         constants = [t for t in tensors if t is not None and not t.requires_grad
                      and t.dtype.kind == "f"]
-        for t in constants:
-            t.requires_grad = True
-        try:
-            seed = np.ones_like(output.data)
-            found = {id(t): g for t, g in reverse([output], [seed], wanted=wanted + constants)}
-        finally:
-            for t in constants:
-                t.requires_grad = False
+        seed = np.ones_like(output.data)
+        found = {id(t): g for t, g in reverse([output], [seed], wanted=wanted + constants,
+                                              every_tensor=True)}
         for i, t in enumerate(tensors):
             g = found.get(id(t)) if t is not None else None
             adjoints[i] = np.zeros_like(primals[i]) if g is None else np.asarray(g)
