@@ -11,6 +11,7 @@ from autodiff.tensor import (
     concatenate,
     where,
 )
+from autodiff.testing import check_grads
 
 
 def test_attributes_follow_pytorch():
@@ -170,3 +171,40 @@ def test_exported_from_the_package():
     for name in ("Tensor", "no_grad", "grad", "value_and_grad", "jvp", "vjp", "jacfwd",
                  "jacrev", "hessian"):
         assert hasattr(autodiff, name)
+
+
+# --- a full reduction's adjoint is one number until an array is needed ----------------------
+_ROW = np.array([[0.5, -1.0, 2.0]])
+_W = np.arange(12.0).reshape(3, 4) / 10
+CONSUMERS = {
+    "leaf": lambda x: x,
+    "unary": lambda x: x.exp(),
+    "times-scalar-tensor": lambda x: x * Tensor(1.5),
+    "plus-row": lambda x: x + Tensor(_ROW),
+    "row-plus": lambda x: Tensor(_ROW) - x,
+    "plus-one": lambda x: x + 1.0,
+    "matmul": lambda x: x @ Tensor(_W),
+    "reshape": lambda x: x.reshape(-1),
+    "slice": lambda x: x[1:],
+    "transpose": lambda x: x.T,
+    "concatenate": lambda x: concatenate([x, 2 * x]),
+    "where": lambda x: where(x.data > 0, x, -x),
+    "clip": lambda x: x.clip(-0.5, 0.5),
+    "max-axis": lambda x: x.max(axis=0),
+    "two-paths": lambda x: x.sum() + (2 * x).mean(),
+}
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+@pytest.mark.parametrize("consumer", sorted(CONSUMERS))
+def test_full_reductions_send_their_adjoint_to_every_kind_of_operation(reduce, consumer):
+    x0 = np.random.default_rng(5).normal(size=(2, 3))
+
+    def f(x):
+        return getattr(CONSUMERS[consumer](x), reduce)()
+
+    check_grads(f, x0, order=2)  # reverse mode seeded with a random number
+    x = Tensor(x0, requires_grad=True)
+    f(x).backward()  # seeded with 1
+    np.testing.assert_allclose(x.grad.data, autodiff.grad(f)(x0).data, rtol=1e-12)
+    assert x.grad.shape == x0.shape and x.grad.data.flags.writeable

@@ -9,7 +9,8 @@ to its numpy forward, the two linear maps of its derivative, one argument ``k`` 
 * ``jvp(k, v̇_k, ans, *args)``: the contribution of the tangent ``v̇_k`` to ``v̇_i``
   (``v̇_i = Σ_k jvp(k, v̇_k, …)``, the lecture's ``Σ_j v̇_j ∂v_i/∂v_j``);
 * ``vjp(k, v̄_i, ans, *args)``: the contribution ``v̄_i ∂v_i/∂v_k`` to the adjoint ``v̄_k``,
-  already in the shape of argument ``k``.
+  in the shape of argument ``k`` (or, for a full reduction on arrays, one number that
+  broadcasts to it: :func:`autodiff.tensor.tape.reverse` broadcasts it where needed).
 
 Both maps are written with these primitives themselves (``sum``'s adjoint is a
 ``broadcast_to``, ``getitem``'s is a ``scatter``), so the same rule runs on numpy arrays (a
@@ -162,8 +163,13 @@ def _linear_vjp(k, g, ans, x, w, *b):
 
 
 def _reduce_vjp(g, x, axis, keepdims, scale=1):
-    """The adjoint of a reduction: ``v̄`` (times ``scale``) broadcast back over the axes."""
+    """The adjoint of a reduction: ``v̄`` (times ``scale``) broadcast back over the axes.
+
+    A full reduction's array adjoint is one number for every entry; it is returned as that
+    number, and the reverse sweep broadcasts it only where an array is needed."""
     shape = x.shape
+    if axis is None and not isinstance(g, _HANDLER[0]):
+        return g if scale == 1 else g * scale
     if not keepdims and axis is not None:  # a full reduction's 0-d adjoint broadcasts as it is
         g = reshape(g, kept_shape(shape, axis))
     return broadcast_to(g if scale == 1 else g * scale, shape)

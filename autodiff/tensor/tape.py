@@ -9,8 +9,11 @@ heap keyed on that position instead of recursion, and scatters each adjoint to i
 
 Elementwise records (registry primitives) contribute
 ``unbroadcast(v̄_i · partial_k(*args, ans), shape_k)``; structural ones
-(:mod:`autodiff.tensor.ops`) their ``vjp``. With ``create_graph=True`` the same rules run on
-tensors instead of arrays, so the adjoints are recorded in turn and can be differentiated again.
+(:mod:`autodiff.tensor.ops`) their ``vjp``. The adjoint of a full reduction's argument is the
+same number in every entry (``v̄/n`` for a mean): it travels as that number and is broadcast only
+where an array is needed (by a structural rule, at a leaf, or to be summed over broadcast axes).
+With ``create_graph=True`` the same rules run on tensors instead of arrays, so the adjoints are
+recorded in turn and can be differentiated again.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import heapq
 import itertools
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from ..broadcast import unbroadcast
 from . import ops
@@ -71,6 +76,8 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             else:
                 atoms, ans = t._atoms, t.data
             structural = type(op) is array_primitive
+            if structural and g.shape != t.data.shape:
+                g = ops.broadcast_to(g, t.data.shape)  # a reduction's adjoint, one number
             parents = t._parents if not every_tensor else [
                 (k, a) for k, a in enumerate(t._args)
                 if isinstance(a, tensor) and (a.requires_grad or a.data.dtype.kind == "f")]
@@ -83,8 +90,8 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
                         c = g if p == 1 else -g
                     else:
                         c = g * p
-                    if c.shape != a.data.shape:
-                        c = unbroadcast(c, a.data.shape)
+                    if c.shape != a.data.shape or c.shape != t.data.shape:
+                        c = _fit(c, a.data.shape, t.data.shape)
                 if a._adjoint is None:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
                     a._adjoint = c
                     if a._op is None:
@@ -102,7 +109,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         for _, t in heap:
             t._adjoint = None
     if keep is None:
-        out = [(t, t._adjoint) for t in leaves]
+        out = [(t, _fit(t._adjoint, t.data.shape, t.data.shape)) for t in leaves]
         for t in leaves:
             t._adjoint = None
         return out
@@ -110,7 +117,17 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         if id(t) in keep:
             found[id(t)] = t._adjoint
         t._adjoint = None
-    return [(t, found.get(id(t))) for t in wanted]
+    return [(t, None if id(t) not in found else _fit(found[id(t)], t.data.shape, t.data.shape))
+            for t in wanted]
+
+
+def _fit(c: Any, shape: tuple[int, ...], out_shape: tuple[int, ...]) -> Any:
+    """A contribution ``c`` to an adjoint, in ``shape``, the shape of its argument: ``c`` is
+    first broadcast to the operation's ``out_shape`` (where it is a full reduction's one-number
+    adjoint) and then summed over the axes broadcasting added (``unbroadcast``)."""
+    if np.shape(c) != out_shape:
+        c = ops.broadcast_to(c, out_shape)
+    return unbroadcast(c, shape)
 
 
 class no_grad:  # noqa: N801 (PyTorch's name)
