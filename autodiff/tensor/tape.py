@@ -109,7 +109,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         for _, t in heap:
             t._adjoint = None
     if keep is None:
-        out = [(t, _fit(t._adjoint, t.data.shape, t.data.shape)) for t in leaves]
+        out = [(t, _shaped(t._adjoint, t)) for t in leaves]
         for t in leaves:
             t._adjoint = None
         return out
@@ -117,8 +117,12 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         if id(t) in keep:
             found[id(t)] = t._adjoint
         t._adjoint = None
-    return [(t, None if id(t) not in found else _fit(found[id(t)], t.data.shape, t.data.shape))
-            for t in wanted]
+    return [(t, None if id(t) not in found else _shaped(found[id(t)], t)) for t in wanted]
+
+
+def _shaped(g: Any, t: Any) -> Any:
+    """The adjoint ``g`` of ``t`` in ``t``'s shape (a reduction's one number, broadcast)."""
+    return g if g.shape == t.data.shape else ops.broadcast_to(g, t.data.shape)
 
 
 def _fit(c: Any, shape: tuple[int, ...], out_shape: tuple[int, ...]) -> Any:
