@@ -208,3 +208,11 @@ def test_full_reductions_send_their_adjoint_to_every_kind_of_operation(reduce, c
     f(x).backward()  # seeded with 1
     np.testing.assert_allclose(x.grad.data, autodiff.grad(f)(x0).data, rtol=1e-12)
     assert x.grad.shape == x0.shape and x.grad.data.flags.writeable
+
+
+def test_the_edges_of_an_operation_are_fixed_when_it_runs():
+    x, w = Tensor(3.0), Tensor(2.0, requires_grad=True)
+    y = w * x
+    x.requires_grad_(True)  # too late for y: as in PyTorch, y has no edge to x
+    (y + w * x).backward()  # but the second product has one
+    assert w.grad.item() == 6.0 and x.grad.item() == 2.0
