@@ -78,10 +78,12 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             structural = type(op) is array_primitive
             if structural and g.shape != t.data.shape:
                 g = ops.broadcast_to(g, t.data.shape)  # a reduction's adjoint, one number
+            args = t._args
             parents = t._parents if not every_tensor else [
-                (k, a) for k, a in enumerate(t._args)
+                k for k, a in enumerate(args)
                 if isinstance(a, tensor) and (a.requires_grad or a.data.dtype.kind == "f")]
-            for k, a in parents:
+            for k in parents:
+                a = args[k]
                 if structural:
                     c = op.vjp(k, g, ans, *atoms)
                 else:

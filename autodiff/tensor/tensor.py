@@ -281,8 +281,10 @@ def _new(value: Any) -> Tensor:
 def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> Tensor:
     """The result as a tensor, appended to the tape when an argument requires grad.
 
-    ``parents`` are the ``(position, tensor)`` pairs of the arguments that require grad: the
-    edges the reverse sweep sends adjoints along (fixed when the operation runs, as in PyTorch).
+    ``parents`` are the positions in ``args`` of the tensors that require grad: the edges the
+    reverse sweep sends adjoints along (fixed when the operation runs, as in PyTorch). Positions
+    and a tuple of ``arrays`` hold no tensors, so the cyclic garbage collector soon stops
+    visiting them: a long tape costs it two objects per record, not five.
     """
     t = _NEW(Tensor)
     t.data = value if type(value) is _NDARRAY else np.asarray(value)
@@ -292,7 +294,7 @@ def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> T
         t.requires_grad = True
         t._op = op
         t._args = args
-        t._atoms = arrays
+        t._atoms = tuple(arrays)
         t._parents = parents
         t._seq = next(_SEQ)
         return t
@@ -304,14 +306,14 @@ def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> T
 
 
 def _arrays(args: tuple) -> tuple[list, tuple]:
-    """The numpy values of ``args``, and the ``(position, tensor)`` pairs of those that are
-    tensors requiring grad."""
+    """The numpy values of ``args``, and the positions of those that are tensors requiring
+    grad."""
     arrays, parents = [], ()
     for k, a in enumerate(args):
         if isinstance(a, Tensor):
             arrays.append(a.data)
             if a.requires_grad:
-                parents += ((k, a),)
+                parents += (k,)
         else:
             arrays.append(a)
     return arrays, parents
