@@ -111,7 +111,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         for _, t in heap:
             t._adjoint = None
     if keep is None:
-        out = [(t, _shaped(t._adjoint, t)) for t in leaves]
+        out = [(t, _fit(t._adjoint, t.data.shape, t.data.shape)) for t in leaves]
         for t in leaves:
             t._adjoint = None
         return out
@@ -119,20 +119,20 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         if id(t) in keep:
             found[id(t)] = t._adjoint
         t._adjoint = None
-    return [(t, None if id(t) not in found else _shaped(found[id(t)], t)) for t in wanted]
-
-
-def _shaped(g: Any, t: Any) -> Any:
-    """The adjoint ``g`` of ``t`` in ``t``'s shape (a reduction's one number, broadcast)."""
-    return g if g.shape == t.data.shape else ops.broadcast_to(g, t.data.shape)
+    return [(t, None if id(t) not in found else _fit(found[id(t)], t.data.shape, t.data.shape))
+            for t in wanted]
 
 
 def _fit(c: Any, shape: tuple[int, ...], out_shape: tuple[int, ...]) -> Any:
     """A contribution ``c`` to an adjoint, in ``shape``, the shape of its argument: ``c`` is
     first broadcast to the operation's ``out_shape`` (where it is a full reduction's one-number
-    adjoint) and then summed over the axes broadcasting added (``unbroadcast``)."""
-    if np.shape(c) != out_shape:
+    adjoint) and then summed over the axes broadcasting added (``unbroadcast``). A leaf's
+    adjoint is fitted with ``out_shape = shape``."""
+    cshape = np.shape(c)
+    if cshape != out_shape:
         c = ops.broadcast_to(c, out_shape)
+    elif cshape == shape:
+        return c
     return unbroadcast(c, shape)
 
 
