@@ -5,6 +5,7 @@ reverse mode (:func:`forward_sweep`, :func:`reverse_sweep`) over one registry of
 (:data:`REGISTRY`), and :func:`evaluate` puts it together as the lecture's tables.
 """
 
+from .autograd import Tensor, grad, hessian, hvp, jacfwd, jacrev, jvp, no_grad, value_and_grad, vjp
 from .errors import InputError, ParseError
 from .evaluation import Evaluation, evaluate
 from .expression import ExpressionModel, fit
@@ -13,7 +14,6 @@ from .parse import parse, parse_point
 from .primitives import REGISTRY, Primitive
 from .render.graph import Graph, to_dot, to_svg
 from .reverse import ReverseSweep, reverse_sweep
-from .tensor import Tensor, grad, hessian, hvp, jacfwd, jacrev, jvp, no_grad, value_and_grad, vjp
 from .trace import Const, Step, Trace
 
 __version__ = "0.1.0"

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from . import rules
 from .errors import InputError
 from .forward import ForwardSweep, direction_of, forward_sweep, primal_sweep
 from .parse import parse
-from .render import rules
 from .reverse import ReverseSweep, reverse_sweep
 from .trace import Trace, cycle_collection_paused
 
@@ -119,8 +119,8 @@ class Evaluation:
 
     @cached_property
     def explanation(self) -> Any:
-        """Where non-finite values start and how they spread (:mod:`autodiff.explain`)."""
-        from .explain import explain
+        """Where non-finite values start and how they spread (:mod:`autodiff.extras.explain`)."""
+        from .extras.explain import explain
         return explain(self)
 
     def to_json(self) -> dict[str, Any]:

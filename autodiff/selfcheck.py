@@ -273,8 +273,8 @@ def _example_checks() -> list[Check]:
 
 def _optimizer_checks(reference: dict[str, Any]) -> list[Check]:
     from . import optim
+    from .autograd import Tensor
     from .nn import Parameter
-    from .tensor import Tensor
 
     P = {k: np.array(v, dtype=np.float64) for k, v in reference["problem"].items()}
     X, Y = P["X"], P["Y"]

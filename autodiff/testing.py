@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, jvp, no_grad, vjp
+from .autograd import Tensor, jvp, no_grad, vjp
 
 
 def _value(x: Any) -> np.ndarray:

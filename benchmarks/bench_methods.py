@@ -12,7 +12,7 @@ from __future__ import annotations
 import timeit
 
 from autodiff import forward_sweep, parse, reverse_sweep
-from autodiff import numeric as num
+from autodiff.methods import numeric as num
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 import autodiff
 from autodiff import Tensor
-from autodiff.tensor import binary_cross_entropy, binary_cross_entropy_with_logits
+from autodiff.autograd import binary_cross_entropy, binary_cross_entropy_with_logits
 
 
 def best(fn, repeat=5, number=1, clock=time.perf_counter):
@@ -120,8 +120,8 @@ def _rules_step(X, y, D):
     """The same step without the tape: the registry's impls and rules called by hand, in
     numpy. What the tape costs on top of its own rules is ``tape - rules``."""
     from autodiff import primitives as P
+    from autodiff.autograd import ops
     from autodiff.broadcast import unbroadcast
-    from autodiff.tensor import ops
     rng = np.random.default_rng(1)
     w, b = rng.normal(size=(D, 1)) * 0.1, np.zeros(1)
     vw, vb = np.zeros_like(w), np.zeros_like(b)

@@ -35,8 +35,8 @@ def ours(X: np.ndarray, y: np.ndarray, batch: int) -> float:
 
 def lecture_loop(X: np.ndarray, y: np.ndarray, batch: int) -> float:
     """The lecture's loop on the same library pieces, without fit's checks and records."""
+    from autodiff.autograd import Tensor
     from autodiff.data import DataLoader, TensorDataset
-    from autodiff.tensor import Tensor
 
     spec = ModelSpec("logistic", X.shape[1], (), "relu", "bce")
     model, loss_fn = spec.build(seed=0), spec.loss_fn()

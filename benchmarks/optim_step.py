@@ -12,9 +12,9 @@ import time
 
 import numpy as np
 
+from autodiff.autograd import Tensor
 from autodiff.nn import Parameter
 from autodiff.optim import SGD, Adam
-from autodiff.tensor import Tensor
 
 
 def per_step(step, repeats: int = 2000) -> float:

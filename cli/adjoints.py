@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from autodiff.accumulation import NUMBERINGS, accumulate
+from autodiff.extras.accumulation import NUMBERINGS, accumulate
 from autodiff.render import renderers
 
 from .options import at_option, format_option, point_of, read_source, source_argument

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from autodiff.budget import Budget
 from autodiff.errors import InputError
-from autodiff.manual import check as check_manual
-from autodiff.manual import read_manual
-from autodiff.methods import FORMATS
+from autodiff.methods.budget import Budget
+from autodiff.methods.compare import FORMATS
+from autodiff.methods.manual import check as check_manual
+from autodiff.methods.manual import read_manual
 from autodiff.parse import parse
 from autodiff.render import reports
 

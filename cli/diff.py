@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from autodiff.budget import Budget
-from autodiff.manual import read_manual
-from autodiff.methods import FORMATS, compare
+from autodiff.methods.budget import Budget
+from autodiff.methods.compare import FORMATS, compare
+from autodiff.methods.manual import read_manual
 
 from .method_options import budget_options, fail_if_wrong, manual_options, step_option
 from .options import (

@@ -7,9 +7,9 @@ import os
 import click
 
 from autodiff.errors import InputError
-from autodiff.exercises import EXERCISES, grade, render
-from autodiff.exercises import exercise as find
-from autodiff.exercises.grader import TIMEOUT
+from autodiff.extras.exercises import EXERCISES, grade, render
+from autodiff.extras.exercises import exercise as find
+from autodiff.extras.exercises.grader import TIMEOUT
 
 FORMATS = click.Choice(["table", "markdown", "json"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from autodiff.errors import InputError
-from autodiff.explain import explain as run_explain
+from autodiff.extras.explain import explain as run_explain
 
 from .options import (
     at_option,

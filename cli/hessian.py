@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from autodiff.jacobian import hessian as hessian_of
-from autodiff.methods import FORMATS
+from autodiff.methods.compare import FORMATS
+from autodiff.methods.jacobian import hessian as hessian_of
 from autodiff.parse import parse
 from autodiff.render import reports
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import click
 
-from autodiff.budget import Budget
+from autodiff.methods.budget import Budget
 
 
 def manual_options(f: Callable) -> Callable:

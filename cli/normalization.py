@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from autodiff.normalization_trace import LAYERS, MODES, normalization_trace
+from autodiff.extras.normalization import LAYERS, MODES, normalization_trace
 from autodiff.render import graph as drawing
 from autodiff.render import renderers
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from autodiff import numeric as num
-from autodiff.methods import FORMATS
+from autodiff.methods import numeric as num
+from autodiff.methods.compare import FORMATS
 from autodiff.parse import parse
 from autodiff.render import reports
 from autodiff.reverse import reverse_sweep

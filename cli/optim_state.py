@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from autodiff import optim_inspect as oi
+from autodiff.extras import optimizer_state as oi
 
 from .options import format_option
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from autodiff.quiz import QUESTIONS, answers, render
+from autodiff.extras.quiz import QUESTIONS, answers, render
 
 
 @click.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from autodiff import stability as st
+from autodiff.extras import stability as st
 
 from .options import format_option
 

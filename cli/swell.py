@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from autodiff.budget import Budget
-from autodiff.methods import FORMATS
+from autodiff.methods.budget import Budget
+from autodiff.methods.compare import FORMATS
+from autodiff.methods.swell import LOGISTIC, study
 from autodiff.render import reports
-from autodiff.swell import LOGISTIC, study
 
 from .method_options import budget_options, plot_options
 from .options import EXPRESSION_COMMAND, format_option

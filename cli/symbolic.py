@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from autodiff.budget import Budget
-from autodiff.derivative_trace import operations, sweep_operations
 from autodiff.errors import InputError
-from autodiff.methods import FORMATS
+from autodiff.methods.budget import Budget
+from autodiff.methods.compare import FORMATS
+from autodiff.methods.recorded import operations, sweep_operations
+from autodiff.methods.symbolic import derivatives
 from autodiff.parse import parse
 from autodiff.render import reports
-from autodiff.symbolic import derivatives
 
 from .method_options import budget_options
 from .options import (

@@ -40,8 +40,8 @@ def where_trap() -> str:
     import numpy as np
 
     from autodiff import Tensor
-    from autodiff.explain import explain_loss
-    from autodiff.tensor import where
+    from autodiff.autograd import where
+    from autodiff.extras.explain import explain_loss
 
     x = Tensor(np.array([0.0, 2.0]), requires_grad=True)
     with np.errstate(all="ignore"):
@@ -54,7 +54,7 @@ def training_loss() -> str:
     import numpy as np
 
     from autodiff import Tensor, nn
-    from autodiff.explain import explain_loss
+    from autodiff.extras.explain import explain_loss
 
     model = nn.Linear(2, 1)
     model.weight.data[...] = [[30.0, -40.0]]
@@ -69,7 +69,7 @@ def training_loss() -> str:
 
 def stability_plot(path: Path) -> None:
     """docs/stability.png: every pair, 201 points each."""
-    from autodiff import stability
+    from autodiff.extras import stability
 
     stability.plot(stability.compare_all(), str(path), overwrite=True)
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from autodiff import InputError, parse, reverse_sweep
-from autodiff.accumulation import accumulate
+from autodiff.extras.accumulation import accumulate
 from autodiff_cli.main import cli
 
 from .strategies import expressions, points

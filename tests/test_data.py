@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autodiff import InputError, nn, optim
+from autodiff.autograd import Tensor, binary_cross_entropy
 from autodiff.data import DataLoader, Dataset, Subset, TensorDataset, random_split
 from autodiff.nn import Parameter
 from autodiff.optim.lr_scheduler import ExponentialLR
-from autodiff.tensor import Tensor, binary_cross_entropy
 
 
 class SampleDataset(Dataset):

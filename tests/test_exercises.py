@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autodiff.exercises import CHECKS, EXERCISES, grade
+from autodiff.extras.exercises import CHECKS, EXERCISES, grade
 from autodiff_cli.main import cli
 
 NAMES = list(EXERCISES)

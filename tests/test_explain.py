@@ -9,8 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autodiff import Tensor, evaluate, parse, primal_sweep
-from autodiff.explain import explain, explain_loss
-from autodiff.tensor import where
+from autodiff.autograd import where
+from autodiff.extras.explain import explain, explain_loss
 from autodiff_cli.main import cli
 
 from .strategies import expressions, points

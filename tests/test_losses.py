@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autodiff import InputError, nn
+from autodiff.autograd import Tensor
 from autodiff.nn import functional as F
-from autodiff.tensor import Tensor
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "nn_torch.json").read_text())
 CLAMP_GRAD = "at the clamp"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from autodiff import InputError, optim
+from autodiff.autograd import Tensor
 from autodiff.nn import Parameter
 from autodiff.optim import lr_scheduler as S
-from autodiff.tensor import Tensor
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "lr_scheduler_torch.json").read_text())
 

@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import assume, given, settings
 
 from autodiff import InputError, parse, reverse_sweep
-from autodiff.jacobian import hessian, jacobian
-from autodiff.manual import check, read_manual
-from autodiff.methods import compare
-from autodiff.symbolic import to_sympy
+from autodiff.methods.compare import compare
+from autodiff.methods.jacobian import hessian, jacobian
+from autodiff.methods.manual import check, read_manual
+from autodiff.methods.symbolic import to_sympy
 
 from .strategies import NAMES, expressions, points
 

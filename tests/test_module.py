@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from autodiff import InputError, optim
+from autodiff.autograd import Tensor
 from autodiff.nn import Module, Parameter
-from autodiff.tensor import Tensor
 
 
 class Affine(Module):

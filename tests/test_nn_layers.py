@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autodiff import InputError, nn
+from autodiff.autograd import Tensor
 from autodiff.nn import manual
-from autodiff.tensor import Tensor
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "nn_torch.json").read_text())
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autodiff import InputError, nn
-from autodiff.tensor import Tensor
+from autodiff.autograd import Tensor
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "nn_torch.json").read_text())
 RTOL, ATOL = 1e-10, 1e-12

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from autodiff import parse
-from autodiff.normalization_trace import BETA, EPS, GAMMA, A, C, normalization_trace, program
+from autodiff.extras.normalization import BETA, EPS, GAMMA, A, C, normalization_trace, program
 from autodiff_cli.main import cli
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 from autodiff import InputError, parse, reverse_sweep
-from autodiff import numeric as num
+from autodiff.methods import numeric as num
 from autodiff.primitives import REGISTRY
 
 from .strategies import NAMES, expressions, points

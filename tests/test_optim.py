@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autodiff import InputError, optim
+from autodiff.autograd import Tensor, no_grad
 from autodiff.nn import Parameter
-from autodiff.tensor import Tensor, no_grad
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "optim_torch.json").read_text())
 PROBLEM = {k: np.array(v) for k, v in FIXTURE["problem"].items()}

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from autodiff import Tensor, optim
+from autodiff.extras.optimizer_state import OPTIMIZERS, PROBLEMS, SCHEDULES, inspect, render
 from autodiff.nn import Parameter
-from autodiff.optim_inspect import OPTIMIZERS, PROBLEMS, SCHEDULES, inspect, render
 from autodiff_cli.main import cli
 
 

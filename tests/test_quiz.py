@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autodiff import quiz
-from autodiff.published import RECIPES
+from autodiff.extras import quiz
+from autodiff.extras.published import RECIPES
 from autodiff_cli.main import cli
 
 

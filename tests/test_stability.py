@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autodiff import stability
-from autodiff.stability import PAIRS, compare
+from autodiff.extras import stability
+from autodiff.extras.stability import PAIRS, compare
 from autodiff_cli.main import cli
 
 # Each reference's derivative written out by hand, to check mpmath.diff (and the reference

@@ -8,9 +8,9 @@ import sympy as sp
 from hypothesis import given, settings
 
 from autodiff import InputError, parse, primal_sweep, reverse_sweep
-from autodiff.budget import Budget
-from autodiff.swell import compose, study
-from autodiff.symbolic import derivatives, from_sympy, to_sympy, tree_nodes
+from autodiff.methods.budget import Budget
+from autodiff.methods.swell import compose, study
+from autodiff.methods.symbolic import derivatives, from_sympy, to_sympy, tree_nodes
 
 from .strategies import NAMES, expressions, points
 

@@ -5,7 +5,7 @@ import pytest
 
 import autodiff
 from autodiff import InputError, Tensor, no_grad
-from autodiff.tensor import (
+from autodiff.autograd import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     concatenate,

@@ -7,8 +7,8 @@ import pytest
 
 import autodiff
 from autodiff import InputError, Tensor, grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
-from autodiff import tensor as T
-from autodiff.tensor import hvp, tensor_evaluation, tensor_trace
+from autodiff import autograd as T
+from autodiff.autograd import hvp, tensor_evaluation, tensor_trace
 from autodiff.testing import check_grads
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from autodiff import REGISTRY, InputError, Tensor, nn
+from autodiff.autograd import ops, tensor_evaluation
 from autodiff.nn import functional as F
-from autodiff.tensor import ops, tensor_evaluation
 from autodiff.testing import check_grads
 
 

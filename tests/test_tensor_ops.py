@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autodiff import REGISTRY, Tensor, jvp, vjp
-from autodiff import tensor as T
-from autodiff.tensor import ops
+from autodiff import autograd as T
+from autodiff.autograd import ops
 from autodiff.testing import check_grads
 
 PRIMS = list(REGISTRY.values())

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import Tensor
 from ..errors import InputError
-from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset
 
 

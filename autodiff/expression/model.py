@@ -32,13 +32,13 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.ops import ArrayPrimitive
+from ..autograd.tensor import structural
 from ..errors import InputError
 from ..evaluation import Evaluation, evaluate
 from ..nn.module import Module, Parameter
 from ..parse import parse
-from ..tensor import Tensor, is_grad_enabled
-from ..tensor.ops import ArrayPrimitive
-from ..tensor.tensor import structural
 from ..trace import Trace
 from .formula import substituted
 from .losstrace import LossTrace, append_loss

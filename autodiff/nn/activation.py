@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..autograd import Tensor
 from .module import Module
 
 

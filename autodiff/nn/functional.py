@@ -1,7 +1,7 @@
 """The functional forms of the layers and losses (``torch.nn.functional``'s names).
 
 Each function is a few tensor operations; their derivatives come from the registry's rules
-(``sigmoid``, ``bce``, ``bce_logits``, …) and from :mod:`autodiff.tensor.ops`, so ``backward``
+(``sigmoid``, ``bce``, ``bce_logits``, …) and from :mod:`autodiff.autograd.ops`, so ``backward``
 needs nothing written here. The modules of :mod:`autodiff.nn` call these.
 
 Losses follow ``torch.nn``'s definitions and checks: ``reduction`` is ``"mean"`` (default),
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from .. import primitives as P
+from ..autograd import Tensor, ops
+from ..autograd import binary_cross_entropy_with_logits as _bce_logits
+from ..autograd.tensor import elementwise, structural
 from ..errors import InputError
-from ..tensor import Tensor, ops
-from ..tensor import binary_cross_entropy_with_logits as _bce_logits
-from ..tensor.tensor import elementwise, structural
 
 REDUCTIONS = ("mean", "sum", "none")
 

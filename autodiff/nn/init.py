@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..autograd import Tensor
 from ..errors import InputError
-from ..tensor import Tensor
 
 T = TypeVar("T", Tensor, np.ndarray)
 

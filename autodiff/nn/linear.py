@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import Tensor
 from ..errors import InputError
-from ..tensor import Tensor
 from . import init
 from .functional import linear
 from .module import Module, Parameter

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..autograd import Tensor
 from . import functional as F
 from .module import Module
 

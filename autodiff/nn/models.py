@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..autograd import Tensor
 from ..errors import InputError
-from ..tensor import Tensor
 from .activation import ACTIVATIONS
 from .linear import Linear, Sequential
 from .module import Module

@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..autograd import Tensor
 from ..errors import InputError
-from ..tensor import Tensor
 
 
 class Parameter(Tensor):

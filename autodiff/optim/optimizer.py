@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import Tensor, enable_grad
 from ..errors import InputError
-from ..tensor import Tensor, enable_grad
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 

@@ -10,7 +10,7 @@ With ``reverse=True`` the edges show the reverse sweep: each edge ``j → i`` is
 from the child ``i`` to the parent ``j``, and labelled with its local partial ``∂v_i/∂v_j`` (and
 its value at the point), so that ``v̄_j = Σ_{i ∈ children(j)} v̄_i ∂v_i/∂v_j`` is the sum over the
 arrows arriving at ``v_j``. The partials come from the primitives' rules in the registry, called
-with printable terms (as :mod:`autodiff.render.rules` prints them) and with numbers.
+with printable terms (as :mod:`autodiff.rules` prints them) and with numbers.
 
 The DOT text is built with the ``graphviz`` package (imported when first used) and is
 byte-stable, so it is golden-tested without any Graphviz binary. Pictures (SVG, PNG) come from
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..rules import RulePrinter
 from ..term import render
 from ..trace import Trace
-from .rules import RulePrinter
 from .tables import format_value
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from ..numeric import StepStudy
-    from ..swell import SwellStudy
+    from ..methods.numeric import StepStudy
+    from ..methods.swell import SwellStudy
 
 FLOOR = 1e-17  # an error of exactly 0 is drawn here, at the bottom of a log axis
 

@@ -15,11 +15,11 @@ from .grid import Grid, cell, dump_json, render_grids, title_of
 from .tables import json_value
 
 if TYPE_CHECKING:
-    from ..budget import Staged
-    from ..jacobian import Hessian, Jacobian
-    from ..manual import ManualCheck
-    from ..numeric import Numerical, StepStudy
-    from ..swell import SwellStudy
+    from ..methods.budget import Staged
+    from ..methods.jacobian import Hessian, Jacobian
+    from ..methods.manual import ManualCheck
+    from ..methods.numeric import Numerical, StepStudy
+    from ..methods.swell import SwellStudy
     from ..trace import Trace
 
 
@@ -210,7 +210,7 @@ def hessian(h: Hessian, fmt: str) -> str:
 
 def manual(checks: list[ManualCheck], fmt: str) -> str:
     """The verdict on each supplied derivative."""
-    from ..manual import report
+    from ..methods.manual import report
 
     if fmt == "json":
         return dump_json({"ok": all(c.ok for c in checks),

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import rules
 from ..term import format_number, name_latex
-from . import rules
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation

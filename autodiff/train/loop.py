@@ -50,8 +50,8 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     logits, as for ``BCEWithLogitsLoss``) or ``regression`` (metric: R²).
     ``callback(event, info)`` is called with ``"start"``, ``"step"`` and ``"epoch"``.
     """
+    from ..autograd import Tensor
     from ..data import DataLoader, TensorDataset
-    from ..tensor import Tensor
 
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
@@ -141,7 +141,7 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
 def evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray, task: str,
              logits: bool = False) -> tuple[float, float]:
     """(loss, accuracy or R²) of ``model`` on all of ``X, y``, without recording a graph."""
-    from ..tensor import Tensor
+    from ..autograd import Tensor
 
     Y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
     with _no_grad(), np.errstate(all="ignore"):
@@ -154,8 +154,9 @@ def evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray, task: str,
 
 def _where(loss: Any, model: Any, x: Any) -> str:
     """Where the non-finite value starts in the model's trace, told in the trace's terms
-    (:func:`autodiff.explain.explain_loss`): ``v3 = exp(v2) with v2 = 800 → v3 = inf → …``."""
-    from ..explain import explain_loss
+    (:func:`autodiff.extras.explain.explain_loss`):
+    ``v3 = exp(v2) with v2 = 800 → v3 = inf → …``."""
+    from ..extras.explain import explain_loss
 
     names = {**dict(model.named_parameters()), "x": x}
     chain = explain_loss(loss, names).chain
@@ -182,7 +183,7 @@ def _lr(optimizer: Any) -> float:
 
 
 def _no_grad() -> Any:
-    from ..tensor import no_grad
+    from ..autograd import no_grad
 
     return no_grad()
 

@@ -119,7 +119,7 @@ class ModelSpec:
 def predict(model: Any, spec: ModelSpec, X: np.ndarray) -> np.ndarray:
     """The model's μ for each row of (already standardized) ``X``: a probability for
     classification (σ(z) for a logit model), a value for regression; shape (n,)."""
-    from ..tensor import Tensor, no_grad
+    from ..autograd import Tensor, no_grad
 
     with no_grad():
         out = np.asarray(model(Tensor(np.asarray(X, dtype=np.float64))).data).reshape(-1)

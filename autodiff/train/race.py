@@ -93,7 +93,7 @@ def run(function: str | Surface, optimizer: str, lr: float | None = None,
         steps: int | None = None, start: tuple[float, float] | None = None,
         momentum: float = 0.9) -> Trajectory:
     """Race one optimizer on one function; a non-finite value ends the trajectory there."""
-    from ..tensor import Tensor
+    from ..autograd import Tensor
 
     f = FUNCTIONS[function] if isinstance(function, str) else function
     lr = f.lr[optimizer] if lr is None else lr

@@ -94,7 +94,7 @@ def make_scheduler(name: str, optimizer: Any, epochs: int, gamma: float | None =
 def schedule_curves(steps: int, lr: float = 0.1, **options: Any) -> dict[str, list[float]]:
     """η_t for t = 0 … steps−1 of every schedule in :data:`SCHEDULES`, with ``steps`` as the
     run's length, read off the schedulers themselves (``get_last_lr()`` after each step)."""
-    from ..tensor import Tensor
+    from ..autograd import Tensor
 
     curves = {}
     for name in SCHEDULES:

@@ -1,7 +1,7 @@
 """Backpropagation by hand (the lecture's δ rule) against loss.backward() on a 2-3-1 network."""
 import numpy as np
 
-from autodiff.tensor import Tensor
+from autodiff.autograd import Tensor
 
 rng = np.random.default_rng(0)
 x, target = rng.normal(size=2), 1.0

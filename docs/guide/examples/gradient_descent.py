@@ -2,8 +2,8 @@
 import numpy as np
 
 from autodiff import nn, optim
+from autodiff.autograd import Tensor
 from autodiff.data import DataLoader, TensorDataset
-from autodiff.tensor import Tensor
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(200, 2))

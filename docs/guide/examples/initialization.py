@@ -2,7 +2,7 @@
 import numpy as np
 
 from autodiff import nn
-from autodiff.tensor import Tensor
+from autodiff.autograd import Tensor
 
 X = Tensor(np.random.default_rng(0).normal(size=(8, 3)))
 y = Tensor(np.ones((8, 1)))

@@ -2,8 +2,8 @@
 import numpy as np
 
 from autodiff import nn
+from autodiff.autograd import Tensor
 from autodiff.nn.manual import bce_gradient
-from autodiff.tensor import Tensor
 
 mu, y = Tensor([[0.8], [0.3], [0.6]]), Tensor([[1.0], [0.0], [1.0]])
 print("MSELoss():                (1/N) Σ (y − μ)² =", round(nn.MSELoss()(mu, y).item(), 6))

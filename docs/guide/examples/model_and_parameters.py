@@ -2,7 +2,7 @@
 import numpy as np
 
 from autodiff import nn
-from autodiff.tensor import Tensor
+from autodiff.autograd import Tensor
 
 nn.init.manual_seed(0)  # the initial weights are drawn from this seeded generator
 linear = nn.LinearRegression(num_features=2)      # μ = wᵀx + b

@@ -2,7 +2,7 @@
 import numpy as np
 
 from autodiff import nn
-from autodiff.tensor import Tensor
+from autodiff.autograd import Tensor
 
 np.set_printoptions(precision=3, suppress=True)
 a = Tensor([[1.0, 2.0, 3.0, 4.0],

@@ -2,8 +2,8 @@
 import numpy as np
 
 from autodiff import optim
+from autodiff.autograd import Tensor
 from autodiff.optim import lr_scheduler
-from autodiff.tensor import Tensor
 
 g = np.array([0.5, -2.0])  # the gradient of every step below
 

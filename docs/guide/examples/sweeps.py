@@ -1,6 +1,6 @@
 """The cost of forward mode: one sweep per input, against one reverse sweep for the gradient."""
 from autodiff import parse
-from autodiff.jacobian import jacobian
+from autodiff.methods.jacobian import jacobian
 
 print(f"{'n inputs':>8} {'forward sweeps':>15} {'forward ops':>12} {'reverse sweeps':>15}"
       f" {'reverse ops':>12}")

@@ -2,10 +2,10 @@
 import numpy as np
 
 from autodiff import nn
+from autodiff.autograd import Tensor, tensor_evaluation
 from autodiff.data import DataLoader, Dataset
 from autodiff.optim import SGD
 from autodiff.optim.lr_scheduler import ExponentialLR
-from autodiff.tensor import Tensor, tensor_evaluation
 
 
 class SampleDataset(Dataset):

@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError, ParseError
+from ..forward import primal_sweep
+from ..parse import parse
+from ..reverse import reverse_sweep
+from ..trace import Trace
 from .budget import Budget
-from .errors import InputError, ParseError
-from .forward import primal_sweep
-from .parse import parse
-from .reverse import reverse_sweep
-from .trace import Trace
 
 RTOL, ATOL = 1e-8, 1e-10
 _NAME = re.compile(r"[^\W\d]\w*")

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 PROBLEMS = {
     "quadratic": "L(w) = ½(w₁² + 10·w₂²), from w = (1, 1)",
@@ -126,7 +126,7 @@ class Inspection:
 
 
 def _problem(name: str) -> tuple[np.ndarray, Any]:
-    from .tensor import Tensor
+    from ..autograd import Tensor
 
     if name == "quadratic":
         scale = Tensor(np.array([1.0, 10.0]))
@@ -143,7 +143,7 @@ def _problem(name: str) -> tuple[np.ndarray, Any]:
 
 
 def _scheduler(name: str, optimizer: Any, steps: int) -> Any:
-    from .optim import lr_scheduler as S
+    from ..optim import lr_scheduler as S
 
     if name == "none":
         return None
@@ -195,8 +195,8 @@ def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,
             schedule: str = "none", **options: Any) -> Inspection:
     """Run ``steps`` steps of ``optimizer`` (a key of :data:`OPTIMIZERS`) on ``problem``,
     recording the state after each; ``options`` override the preset hyperparameters."""
-    from . import optim
-    from .nn import Parameter
+    from .. import optim
+    from ..nn import Parameter
 
     if optimizer not in OPTIMIZERS:
         raise InputError(f"unknown optimizer {optimizer!r}: choose from {', '.join(OPTIMIZERS)}")
@@ -232,7 +232,7 @@ def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,
 
 def render(ins: list[Inspection], fmt: str = "table") -> str:
     """Per optimizer: the update formula, then one row per step and parameter."""
-    from .render.grid import Grid, dump_json, render_grids
+    from ..render.grid import Grid, dump_json, render_grids
 
     if fmt == "json":
         return dump_json({"runs": [i.to_json() for i in ins]})

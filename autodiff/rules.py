@@ -23,9 +23,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..primitives import Primitive
-from ..term import SLOT, Term, apply, name_latex, name_text, render
-from ..trace import Trace
+from .primitives import Primitive
+from .term import SLOT, Term, apply, name_latex, name_text, render
+from .trace import Trace
 
 _SLOTTED = re.compile(SLOT + r"([pta])(\w+)" + SLOT)
 _KINDS = ("primal", "tangent", "adjoint")

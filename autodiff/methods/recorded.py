@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import primitives as P
-from .trace import Const, Trace, TraceBuilder
+from .. import primitives as P
+from ..trace import Const, Trace, TraceBuilder
 
 _NUMBER = (int, float)
 

@@ -25,15 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .optim import Adam, AdamW
-from .optim.lr_scheduler import (
+from ..autograd import Tensor
+from ..optim import Adam, AdamW
+from ..optim.lr_scheduler import (
     CosineAnnealingLR,
     LinearLR,
     LRScheduler,
     SequentialLR,
     TransformerLR,
 )
-from .tensor import Tensor
 
 WARMUP_START = 1e-3  # LinearLR's start factor: the warm-up starts at 0.1% of the peak
 

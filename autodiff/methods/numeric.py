@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .forward import primal_sweep
-from .trace import Trace
+from ..errors import InputError
+from ..forward import primal_sweep
+from ..trace import Trace
 
 EPS = float(np.finfo(np.float64).eps)
 METHODS = ("forward_difference", "backward_difference", "central_difference", "complex_step")
@@ -162,7 +162,7 @@ def step_study(trace: Trace, at: Mapping[str, float],
                steps: tuple[float, ...] = STUDY_STEPS,
                methods: tuple[str, ...] = METHODS) -> StepStudy:
     """The step-size study: every method at every step, against the reverse-mode gradient."""
-    from .reverse import reverse_sweep
+    from ..reverse import reverse_sweep
 
     reference = {k: float(v) for k, v in reverse_sweep(trace, at).gradient.items()}
     errors: dict[str, list[float | None]] = {}

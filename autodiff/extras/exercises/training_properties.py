@@ -21,8 +21,8 @@ _ADAM_HINT = ("assign the moments, s = β₁s + (1 − β₁)g and r = β₂r + 
 
 
 def _adam_run(m: ModuleType, steps: int, seed: int, **hyper: Any) -> None:
-    from ..optim import Adam
-    from ..tensor import Tensor
+    from ...autograd import Tensor
+    from ...optim import Adam
     rng = np.random.default_rng(seed)
     w0 = rng.normal(size=5)
     p = Tensor(w0.copy(), requires_grad=True)
@@ -60,8 +60,8 @@ def _adam_hyper(m: ModuleType) -> None:
 @check("adam_step", "two parameters with their own state dicts do not interfere",
        "keep s, r and t in the state dict you are given, not in global variables")
 def _adam_two_states(m: ModuleType) -> None:
-    from ..optim import Adam
-    from ..tensor import Tensor
+    from ...autograd import Tensor
+    from ...optim import Adam
     rng = np.random.default_rng(4)
     ws = [rng.normal(size=3), rng.normal(size=2)]
     ps = [Tensor(w.copy(), requires_grad=True) for w in ws]
@@ -123,8 +123,8 @@ def _loader_len(m: ModuleType) -> None:
 @check("dataloader", "without shuffle the batches are autodiff.data.DataLoader's",
        "take the rows in order, B at a time; the last batch keeps the N mod B left over")
 def _loader_order(m: ModuleType) -> None:
-    from ..data import DataLoader, TensorDataset
-    from ..tensor import Tensor
+    from ...autograd import Tensor
+    from ...data import DataLoader, TensorDataset
     for n, b in _SIZES:
         X, y = _data(n)
         want = list(DataLoader(TensorDataset(Tensor(X), Tensor(y)), batch_size=b))

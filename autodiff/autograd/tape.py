@@ -9,7 +9,7 @@ heap keyed on that position instead of recursion, and scatters each adjoint to i
 
 Elementwise records (registry primitives) contribute
 ``unbroadcast(v̄_i · partial_k(*args, ans), shape_k)``; structural ones
-(:mod:`autodiff.tensor.ops`) their ``vjp``. The adjoint of a full reduction's argument is the
+(:mod:`autodiff.autograd.ops`) their ``vjp``. The adjoint of a full reduction's argument is the
 same number in every entry (``v̄/n`` for a mean): it travels as that number and is broadcast only
 where an array is needed (by a structural rule, at a leaf, or to be summed over broadcast axes).
 With ``create_graph=True`` the same rules run on tensors instead of arrays, so the adjoints are
@@ -29,7 +29,7 @@ from ..broadcast import unbroadcast
 from . import ops
 
 _SEQ = itertools.count(1)
-Tensor: Any = None  # the tensor class, set by autodiff.tensor.tensor (which imports this module)
+Tensor: Any = None  # the tensor class, set by autodiff.autograd.tensor (which imports this module)
 
 
 class _Grad:

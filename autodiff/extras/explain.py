@@ -17,7 +17,7 @@ is computed from is finite, and then **spreads** along the trace:
 :func:`explain` returns an :class:`Explanation`: the events of each sweep in order, and the
 story in one line, ``v4 = log(v3) with v3 = 0 → v4 = -inf → … → v̄1 (∂f/∂x1) = nan``. It works on
 any :class:`~autodiff.Evaluation`, also one of a tensor computation
-(:func:`autodiff.tensor.tensor_evaluation`), which names the operation of a model's loss that
+(:func:`autodiff.autograd.tensor_evaluation`), which names the operation of a model's loss that
 first became non-finite (:func:`explain_loss`).
 
 >>> ex = explain("log(x1*x2) + x1", at={"x1": 2, "x2": 0})
@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from .evaluation import Evaluation, evaluate
-from .primitives import REGISTRY
-from .render.rules import RulePrinter
-from .term import render
-from .trace import Trace
+from ..evaluation import Evaluation, evaluate
+from ..primitives import REGISTRY
+from ..rules import RulePrinter
+from ..term import render
+from ..trace import Trace
 
 SWEEPS = ("value", "tangent", "adjoint")
 MAX_SPREADS = 12  # events listed per sweep along the path, besides its origin and its ends
@@ -107,7 +107,7 @@ class Explanation:
                 "notes": self.notes}
 
     def render(self, fmt: str = "table") -> str:
-        from .render.grid import Grid, dump_json, render_grids
+        from ..render.grid import Grid, dump_json, render_grids
 
         if fmt == "json":
             return dump_json(self.to_json())
@@ -359,7 +359,7 @@ def explain(source: str | Trace | Evaluation, at: Mapping[str, Any] | None = Non
 def explain_loss(loss: Any, names: Mapping[str, Any] | None = None) -> Explanation:
     """:func:`explain` for a tensor computation (a model's loss): its tape as a trace, with
     the values and the adjoints of one reverse sweep; ``names`` names the tensors it used."""
-    from .tensor import tensor_evaluation
+    from ..autograd import tensor_evaluation
 
     with np.errstate(all="ignore"):
         return explain(tensor_evaluation(loss, names))

@@ -21,7 +21,7 @@ import traceback
 from types import ModuleType
 from typing import IO
 
-from . import loop_properties, rules_properties, training_properties  # noqa: F401 (register)
+from . import loop_properties, rules_properties, training_properties  # noqa: F401 (register
 from .properties import CHECKS, CheckFailed
 
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .evaluation import evaluate
+from ..errors import InputError
+from ..evaluation import evaluate
 
 DIGITS = 50  # correct digits of the reference (mpmath's precision grows with |x|, see precision)
 TINY = float(np.finfo(np.float64).tiny)
@@ -206,7 +206,7 @@ def summary_rows(comps: list[Comparison]) -> list[list[str]]:
 def render(comps: list[Comparison], fmt: str = "table") -> str:
     """A summary table (worst error over the range, digits kept) and, per pair, the values at
     its sample points; or JSON."""
-    from .render.grid import Grid, dump_json, render_grids
+    from ..render.grid import Grid, dump_json, render_grids
 
     if fmt == "json":
         return dump_json(to_json(comps))
@@ -235,7 +235,7 @@ def render(comps: list[Comparison], fmt: str = "table") -> str:
 
 
 def to_json(comps: list[Comparison]) -> dict[str, Any]:
-    from .render.tables import json_value
+    from ..render.tables import json_value
 
     return {"reference": f"mpmath at {DIGITS} digits; derivative by mpmath.diff",
             "functions": [{

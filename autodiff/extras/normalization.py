@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .evaluation import Evaluation, evaluate
+from ..errors import InputError
+from ..evaluation import Evaluation, evaluate
 
 EPS = 1e-5
 A = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])   # 3 examples × 2 features
@@ -134,7 +134,7 @@ class NormalizationTrace:
                 "statistics": {k: v.tolist() for k, v in self.statistics.items()}}
 
     def render(self, fmt: str = "table") -> str:
-        from .render.grid import Grid, dump_json, render_grids
+        from ..render.grid import Grid, dump_json, render_grids
 
         if fmt == "json":
             return dump_json(self.to_json())
@@ -167,8 +167,8 @@ class NormalizationTrace:
 def _tensor_layer(layer: str, mode: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The same batch through ``nn.BatchNorm1d(2)`` / ``nn.LayerNorm(2)``: outputs, gradients
     of ``L = Σ c ã``, and (BatchNorm) the statistics before and after one training step."""
-    from . import nn
-    from .tensor import Tensor
+    from .. import nn
+    from ..autograd import Tensor
 
     module = nn.BatchNorm1d(2, eps=EPS) if layer == "batchnorm" else nn.LayerNorm(2, eps=EPS)
     module.weight.data[...] = GAMMA

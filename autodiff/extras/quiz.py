@@ -42,10 +42,10 @@ def _g(x: float) -> str:
 
 
 def gradients() -> Answer:
-    from .manual import check
-    from .nn.manual import bce_gradient, mse_gradient
-    from .parse import parse
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..methods.manual import check
+    from ..nn.manual import bce_gradient, mse_gradient
+    from ..parse import parse
     lin = parse("((w1 + 2*w2 - 3)^2 + (w1 - w2 - 1)^2)/2")
     lin_hand = {"w1": "(w1 + 2*w2 - 3) + (w1 - w2 - 1)", "w2": "2*(w1 + 2*w2 - 3) - (w1 - w2 - 1)"}
     log = parse("-(log(sigmoid(w1 + 2*w2)) + log(1 - sigmoid(w1 - w2)))")
@@ -90,8 +90,8 @@ def gradients() -> Answer:
 
 
 def cross_entropy() -> Answer:
-    from .nn import BCELoss
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..nn import BCELoss
     p = np.array([1.0, 0.0])
     rows, checks = [], {}
     for mu in (0.9, 0.5, 0.1):
@@ -117,8 +117,8 @@ def cross_entropy() -> Answer:
 
 
 def optimizer() -> Answer:
-    from .optim import Adam, AdamW
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..optim import Adam, AdamW
     rows = []
     for cls in (Adam, AdamW):
         d = cls([Tensor([0.0], requires_grad=True)]).defaults
@@ -140,8 +140,8 @@ def optimizer() -> Answer:
 
 
 def momentum() -> Answer:
-    from .optim import SGD
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..optim import SGD
     lr, mu = 0.1, 0.9
     w = Tensor([0.0], requires_grad=True)
     opt = SGD([w], lr=lr, momentum=mu)
@@ -195,15 +195,15 @@ def published() -> Answer:
                   "GPT-3: Adam, β = (0.9, 0.95), ε = 1e-8, weight decay 0.1, gradient clipping "
                   "1.0, a linear warm-up over 375M tokens, then cosine decay to 10% over 260B "
                   "tokens (peak 0.6e-4 for 175B).\n"
-                  "Each is built with this project's schedulers (autodiff.published) and "
+                  "Each is built with this project's schedulers (autodiff.extras.published) and "
                   "stepped once per optimizer step; 'steps' counts scheduler.step() calls "
                   "(the Transformer paper's step_num is steps + 1):",
                   ["recipe", "steps", "learning rate"], rows, checks, [])
 
 
 def forward_cost() -> Answer:
-    from .jacobian import jacobian
-    from .parse import parse
+    from ..methods.jacobian import jacobian
+    from ..parse import parse
     rows, checks = [], {}
     for n in (2, 4, 8, 16, 32):
         expr = " + ".join(f"x{i}*sin(x{i + 1})" for i in range(1, n)) + f" + exp(x{n})"
@@ -226,8 +226,8 @@ def forward_cost() -> Answer:
 
 
 def normalization() -> Answer:
-    from .nn import BatchNorm1d, LayerNorm
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..nn import BatchNorm1d, LayerNorm
     a = np.array([[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [0.0, 1.0, 0.0, 1.0]])
     bn, ln = BatchNorm1d(4)(Tensor(a)).data, LayerNorm(4)(Tensor(a)).data
     rows = [["input a", *(" ".join(f"{v:5.2f}" for v in r) for r in a)],
@@ -250,8 +250,8 @@ def normalization() -> Answer:
 
 
 def zero_grad() -> Answer:
-    from .optim import SGD
-    from .tensor import Tensor
+    from ..autograd import Tensor
+    from ..optim import SGD
     x = np.array([1.0, 2.0, 3.0, 4.0])
     w = Tensor([0.5], requires_grad=True)
     opt = SGD([w], lr=0.1)
@@ -292,7 +292,7 @@ QUESTIONS: list[Callable[[], Answer]] = [gradients, cross_entropy, optimizer, mo
 
 def answers(numbers: list[int] | None = None) -> list[Answer]:
     """The answers to the questions ``numbers`` (1-based; all by default)."""
-    from .errors import InputError
+    from ..errors import InputError
     picked = numbers or list(range(1, len(QUESTIONS) + 1))
     for n in picked:
         if not 1 <= n <= len(QUESTIONS):

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from . import loop_properties, rules_properties, training_properties  # noqa: F401 (register)
+from ...errors import InputError
+from . import loop_properties, rules_properties, training_properties  # noqa: F401 (register
 from .catalog import exercise
 from .properties import CHECKS
 
@@ -31,7 +31,7 @@ OUTPUT_LIMIT = 16 * 2**20  # bytes the student's program may print
 MEMORY_LIMIT = 4 * 2**30   # bytes of address space
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the autodiff package
 _CHILD = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
-          "from autodiff.exercises.runner import main; main(sys.argv[1:])")
+          "from autodiff.extras.exercises.runner import main; main(sys.argv[1:])")
 
 
 @dataclass

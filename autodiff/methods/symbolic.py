@@ -10,8 +10,8 @@ is **expression swell**. :func:`derivatives` measures it — the size of ``f``, 
 derivative, of the simplified one and after common-subexpression elimination (``sympy.cse``),
 in operations (``sympy.count_ops``) and tree nodes — next to the length of the traces that
 forward and reverse mode run for the same function, which never swell. All sympy work runs
-under a :class:`~autodiff.budget.Budget` (see :mod:`autodiff.budget`). sympy is imported only
-here and only when used.
+under a :class:`~autodiff.methods.budget.Budget` (see :mod:`autodiff.methods.budget`).
+sympy is imported only here and only when used.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from . import primitives as P
+from .. import primitives as P
+from ..errors import InputError
+from ..forward import primal_sweep
+from ..term import format_number
+from ..trace import Arg, Const, Trace, TraceBuilder
 from .budget import Budget, Staged, run
-from .derivative_trace import pruned
-from .errors import InputError
-from .forward import primal_sweep
-from .term import format_number
-from .trace import Arg, Const, Trace, TraceBuilder
+from .recorded import pruned
 
 PRINT_NODES = 400  # formulas larger than this are measured, not printed
 

@@ -2,10 +2,10 @@
 
 :func:`compare` differentiates one scalar function at one point by every method —
 
-* ``manual``: derivatives written by hand (when given), checked by :mod:`autodiff.manual`;
+* ``manual``: derivatives written by hand (when given), checked by :mod:`autodiff.methods.manual`;
 * ``forward_difference``, ``backward_difference``, ``central_difference``, ``complex_step``:
-  numerical, :mod:`autodiff.numeric`;
-* ``symbolic``: sympy's closed formula evaluated at the point, :mod:`autodiff.symbolic`;
+  numerical, :mod:`autodiff.methods.numeric`;
+* ``symbolic``: sympy's closed formula evaluated at the point, :mod:`autodiff.methods.symbolic`;
 * ``forward``: one tangent sweep per input; ``reverse``: one adjoint sweep for the gradient —
 
 and measures each against reverse mode: absolute error ``|g_k − ḡ_k|``, relative error
@@ -20,17 +20,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError
+from ..forward import forward_sweep, primal_sweep
+from ..parse import parse
+from ..render.grid import Grid, cell, dump_json, render_grids, title_of
+from ..render.tables import json_value
+from ..reverse import reverse_sweep
+from ..trace import Trace
 from . import numeric
 from .budget import Budget
-from .derivative_trace import operations, sweep_operations
-from .errors import InputError
-from .forward import forward_sweep, primal_sweep
 from .manual import ManualCheck, check, parse_derivative, report
-from .parse import parse
-from .render.grid import Grid, cell, dump_json, render_grids, title_of
-from .render.tables import json_value
-from .reverse import reverse_sweep
-from .trace import Trace
+from .recorded import operations, sweep_operations
 
 FORMATS = ("table", "markdown", "latex", "json")
 

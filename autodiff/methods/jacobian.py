@@ -7,7 +7,7 @@ For ``f: ℝⁿ → ℝᵐ`` (a program ending in ``return f1, f2``), the Jacobi
 
 So forward mode wins when n < m and reverse mode when m < n, as the lecture says: a loss
 (m = 1) of many weights (n large) is reverse mode's case. The operation counts below are the
-lengths of the recorded sweeps (:mod:`autodiff.derivative_trace`).
+lengths of the recorded sweeps (:mod:`autodiff.methods.recorded`).
 
 The Hessian ``H_jk = ∂²f/∂x_j∂x_k`` is computed **forward-over-reverse**: the adjoint sweep
 recorded as a trace computes ``∇f``; n forward sweeps through that trace give H column by
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .derivative_trace import gradient_trace, operations, sweep_operations
-from .errors import InputError
-from .forward import forward_sweep, primal_sweep
-from .reverse import reverse_sweep
-from .trace import Trace
+from ..errors import InputError
+from ..forward import forward_sweep, primal_sweep
+from ..reverse import reverse_sweep
+from ..trace import Trace
+from .recorded import gradient_trace, operations, sweep_operations
 
 GRADIENT_TOL = 1e-8
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ..primitives import REGISTRY
+from ...primitives import REGISTRY
 from .properties import CheckFailed, as_array, check, expect_close, function
 
 H = 1e-6
@@ -133,8 +133,8 @@ def _problem(seed: int, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.
 
 def _engine_gradient(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """∇L(w) by the engine's reverse mode on ``BCELoss(reduction="sum")(σ(Xw), y)``."""
-    from ..nn import BCELoss
-    from ..tensor import Tensor
+    from ...autograd import Tensor
+    from ...nn import BCELoss
     wt = Tensor(w, requires_grad=True)
     BCELoss(reduction="sum")((Tensor(X) @ wt).sigmoid(), Tensor(y)).backward()
     return wt.grad.data
@@ -189,5 +189,5 @@ def _bce_saturated(m: ModuleType) -> None:
         got = as_array(function(m, "bce_gradient")(X, y, w), "bce_gradient(X, y, w)")
     if got.shape != w.shape or not np.isfinite(got).all():
         raise CheckFailed(f"bce_gradient gave {got.tolist()} at large weights")
-    from ..nn.manual import bce_gradient as hand_derived  # the engine's reverse mode saturates
+    from ...nn.manual import bce_gradient as hand_derived  # the engine's reverse mode saturates
     expect_close(got, hand_derived(X, y, w), "bce_gradient at large weights")

@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .evaluation import evaluate
-from .render.rules import RulePrinter
-from .term import name_latex, name_text
-from .trace import Trace
+from ..errors import InputError
+from ..evaluation import evaluate
+from ..rules import RulePrinter
+from ..term import name_latex, name_text
+from ..trace import Trace
 
 NUMBERINGS = ("lecture", "survey")
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
@@ -117,7 +117,7 @@ class Accumulation:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        from .render.tables import json_value
+        from ..render.tables import json_value
 
         t = self.trace
         return {
@@ -217,7 +217,7 @@ def accumulate(source: str | Trace, at: Mapping[str, Any] | None = None,
 # -- printing -----------------------------------------------------------------------------------
 
 def _cells(acc: Accumulation, c: Contribution) -> list[str]:
-    from .render.tables import format_value
+    from ..render.tables import format_value
 
     cells = [str(c.order), c.update, f"{c.use} of {c.uses}"]
     if acc.primals is not None:
@@ -228,8 +228,8 @@ def _cells(acc: Accumulation, c: Contribution) -> list[str]:
 
 
 def _render(acc: Accumulation, fmt: str) -> str:
-    from .render.grid import Grid, dump_json, render_grids
-    from .render.tables import format_value
+    from ..render.grid import Grid, dump_json, render_grids
+    from ..render.tables import format_value
 
     if fmt == "json":
         return dump_json(acc.to_json())
@@ -266,7 +266,7 @@ def _signed_sum(parts: list[str]) -> str:
 
 
 def _latex(acc: Accumulation, heads: list[str]) -> str:
-    from .render.tables import _latex_number
+    from ..render.tables import _latex_number
 
     tex_heads = [r"\#", "contribution", "use"] + [
         r"$\bar{v}_i$", r"$\partial v_i / \partial v_j$", "adds", "running sum"][:len(heads) - 3]
@@ -287,7 +287,7 @@ def _latex(acc: Accumulation, heads: list[str]) -> str:
 def _dot(acc: Accumulation) -> str:
     import graphviz
 
-    from .render.tables import format_value
+    from ..render.tables import format_value
 
     t = acc.trace
     g = graphviz.Digraph("accumulation", graph_attr={"rankdir": "LR", "fontname": "Courier"},

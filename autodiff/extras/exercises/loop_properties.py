@@ -17,9 +17,9 @@ from .properties import CheckFailed, as_array, check, expect_close, function
 
 
 def _setup(task: str, seed: int, zero_grad: bool = True) -> dict[str, Any]:
-    from .. import nn, optim
-    from ..data import DataLoader, TensorDataset
-    from ..tensor import Tensor
+    from ... import nn, optim
+    from ...autograd import Tensor
+    from ...data import DataLoader, TensorDataset
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(40, 3))
     if task == "logistic":

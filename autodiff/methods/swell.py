@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError
+from ..parse import parse
+from ..trace import Trace, TraceBuilder
 from .budget import Budget
-from .derivative_trace import gradient_trace, operations, tangent_trace
-from .errors import InputError
-from .parse import parse
+from .recorded import gradient_trace, operations, tangent_trace
 from .symbolic import derivatives
-from .trace import Trace, TraceBuilder
 
 LOGISTIC = "4*x*(1-x)"
 

@@ -2,7 +2,7 @@
 
 ``Tensor`` records the primitives applied to it; ``loss.backward()`` fills ``.grad`` as in
 PyTorch. The module-level functions below are the operations that are not methods (``where``,
-``concatenate``) and the fused losses; :mod:`autodiff.tensor.functional` has the JAX-style
+``concatenate``) and the fused losses; :mod:`autodiff.autograd.functional` has the JAX-style
 transformations (``grad``, ``jvp``, ``vjp``, ``jacfwd``, ``jacrev``, ``hessian``).
 """
 

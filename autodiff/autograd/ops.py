@@ -10,7 +10,7 @@ to its numpy forward, the two linear maps of its derivative, one argument ``k`` 
   (``v̇_i = Σ_k jvp(k, v̇_k, …)``, the lecture's ``Σ_j v̇_j ∂v_i/∂v_j``);
 * ``vjp(k, v̄_i, ans, *args)``: the contribution ``v̄_i ∂v_i/∂v_k`` to the adjoint ``v̄_k``,
   in the shape of argument ``k`` (or, for a full reduction on arrays, one number that
-  broadcasts to it: :func:`autodiff.tensor.tape.reverse` broadcasts it where needed).
+  broadcasts to it: :func:`autodiff.autograd.tape.reverse` broadcasts it where needed).
 
 Both maps are written with these primitives themselves (``sum``'s adjoint is a
 ``broadcast_to``, ``getitem``'s is a ``scatter``), so the same rule runs on numpy arrays (a
@@ -34,7 +34,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..errors import InputError
 
-_HANDLER: list[Any] = [None, None]  # (atom class, apply) set by autodiff.tensor.tensor
+_HANDLER: list[Any] = [None, None]  # (atom class, apply) set by autodiff.autograd.tensor
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,8 +7,8 @@ order by construction, as the Wengert list of the lecture: ``v_i = op(v_j, …)`
 after its parents. Each record is held by the tensor it made, so the part of the tape that a
 result no longer needs is freed with it.
 
-Reverse mode walks that tape backwards (:func:`autodiff.tensor.tape.reverse`), with the
-registry's partial rules for elementwise records and the ``vjp`` of :mod:`autodiff.tensor.ops`
+Reverse mode walks that tape backwards (:func:`autodiff.autograd.tape.reverse`), with the
+registry's partial rules for elementwise records and the ``vjp`` of :mod:`autodiff.autograd.ops`
 for structural ones.
 
 As in PyTorch, ``backward()`` adds to ``.grad`` of the leaves (tensors created with
@@ -336,7 +336,7 @@ def elementwise(prim: P.Primitive, args: tuple) -> Tensor:
 
 
 def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
-    """Apply a structural primitive of :mod:`autodiff.tensor.ops`, recording it."""
+    """Apply a structural primitive of :mod:`autodiff.autograd.ops`, recording it."""
     arrays, parents = _arrays(args)
     try:
         value = op.impl(*arrays)
