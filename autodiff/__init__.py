@@ -8,7 +8,6 @@ reverse mode (:func:`forward_sweep`, :func:`reverse_sweep`) over one registry of
 from .autograd import Tensor, grad, hessian, hvp, jacfwd, jacrev, jvp, no_grad, value_and_grad, vjp
 from .errors import InputError, ParseError
 from .evaluation import Evaluation, evaluate
-from .expression import ExpressionModel, fit
 from .forward import ForwardSweep, forward_sweep, primal_sweep
 from .parse import parse, parse_point
 from .primitives import REGISTRY, Primitive
@@ -27,3 +26,12 @@ __all__ = [
     "vjp",
     "ExpressionModel", "fit",
 ]
+
+
+def __getattr__(name: str):
+    """``fit`` and ``ExpressionModel`` bring the training stack: imported on first use."""
+    if name in ("fit", "ExpressionModel"):
+        from . import expression
+
+        return getattr(expression, name)
+    raise AttributeError(f"module 'autodiff' has no attribute {name!r}")

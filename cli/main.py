@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from autodiff import __version__
 from autodiff.errors import InputError
 
-from .adjoints import adjoints
-from .check import check
-from .diff import diff
-from .exercise import exercise
-from .explain import explain
-from .fit import fit
-from .graph import graph
-from .hessian import hessian
-from .jacobian import jacobian
-from .normalization import normalization
-from .numeric import numeric
-from .optim_state import optimizer_state
-from .optimizers import optimizers
-from .predict import predict
-from .quiz import quiz
-from .selfcheck import selfcheck
-from .stability import stability
-from .swell import swell
-from .symbolic import symbolic
-from .trace import trace
-from .train import train
+#: Each command and the module that defines it, imported only when the command runs (so that
+#: ``autodiff trace`` loads neither sympy, matplotlib nor the training stack).
+COMMANDS = {
+    "trace": "trace", "graph": "graph", "diff": "diff", "numeric": "numeric",
+    "symbolic": "symbolic", "swell": "swell", "check": "check", "jacobian": "jacobian",
+    "hessian": "hessian", "train": "train", "predict": "predict", "optimizers": "optimizers",
+    "selfcheck": "selfcheck", "exercise": "exercise", "quiz": "quiz", "adjoints": "adjoints",
+    "explain": "explain", "stability": "stability", "optimizer-state": "optim_state",
+    "normalization": "normalization", "fit": "fit",
+}
 
 
 class BadInput(click.ClickException):
@@ -37,6 +28,17 @@ class BadInput(click.ClickException):
 
 
 class Group(click.Group):
+    """The command group: commands load lazily (:data:`COMMANDS`); bad input exits with 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f".{COMMANDS[name]}", __package__)
+        return getattr(module, name.replace("-", "_"))
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -53,26 +55,3 @@ def cli() -> None:
 
         autodiff trace "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5
     """
-
-
-cli.add_command(trace)
-cli.add_command(graph)
-cli.add_command(diff)
-cli.add_command(numeric)
-cli.add_command(symbolic)
-cli.add_command(swell)
-cli.add_command(check)
-cli.add_command(jacobian)
-cli.add_command(hessian)
-cli.add_command(train)
-cli.add_command(predict)
-cli.add_command(optimizers)
-cli.add_command(selfcheck)
-cli.add_command(exercise)
-cli.add_command(quiz)
-cli.add_command(adjoints)
-cli.add_command(explain)
-cli.add_command(stability)
-cli.add_command(optimizer_state)
-cli.add_command(normalization)
-cli.add_command(fit)

@@ -166,13 +166,16 @@ commands at work: [guide/README.md](guide/README.md).
 
 def cli_skeleton() -> str:
     """cli.md before its blocks are filled: one ``--help`` block per command and subcommand."""
+    import click
+
     from autodiff_cli.main import cli
 
+    ctx = click.Context(cli)
     parts = [CLI_HEADER, "<!-- run: autodiff --help -->\n<!-- end -->\n"]
-    for name in sorted(cli.commands):
+    for name in cli.list_commands(ctx):
         parts.append(f"## autodiff {name}\n\n<!-- run: autodiff {name} --help -->\n"
                      "<!-- end -->\n")
-        for sub in getattr(cli.commands[name], "commands", {}):
+        for sub in getattr(cli.get_command(ctx, name), "commands", {}):
             parts.append(f"### autodiff {name} {sub}\n\n"
                          f"<!-- run: autodiff {name} {sub} --help -->\n<!-- end -->\n")
     return "\n".join(parts)

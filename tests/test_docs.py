@@ -10,6 +10,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import click
 import pytest
 
 from autodiff_cli.main import cli
@@ -90,7 +91,9 @@ def test_no_page_shows_a_refused_command():
 
 def test_cli_reference_has_every_command():
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
         assert f"<!-- run: autodiff {name} --help -->" in text, name
         for sub in getattr(command, "commands", {}):
             assert f"<!-- run: autodiff {name} {sub} --help -->" in text, (name, sub)
