@@ -18,6 +18,7 @@ import numpy as np
 from . import rules
 from .errors import InputError
 from .forward import ForwardSweep, direction_of, forward_sweep, primal_sweep
+from .nonfinite import chain, find_events
 from .parse import parse
 from .reverse import ReverseSweep, reverse_sweep
 from .trace import Trace, cycle_collection_paused
@@ -114,12 +115,14 @@ class Evaluation:
             out.append(f"the {what} of {s.var}{rule} is {shown}; {len(bad)} variable"
                        f"{'s' * (len(bad) != 1)} in all have a non-finite {what}")
         if out:
-            out.append(f"how it spreads: {self.explanation.chain}")
+            walk = find_events(self)
+            out.append(f"how it spreads: {chain(t, walk.events, walk.first)}")
         return out
 
     @cached_property
     def explanation(self) -> Any:
-        """Where non-finite values start and how they spread (:mod:`autodiff.extras.explain`)."""
+        """Where non-finite values start, how they spread and why (a lazy display hook into
+        :mod:`autodiff.extras.explain`; :attr:`warnings` needs only :mod:`autodiff.nonfinite`)."""
         from .extras.explain import explain
         return explain(self)
 

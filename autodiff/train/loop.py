@@ -154,12 +154,17 @@ def evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray, task: str,
 
 def _where(loss: Any, model: Any, x: Any) -> str:
     """Where the non-finite value starts in the model's trace, told in the trace's terms
-    (:func:`autodiff.extras.explain.explain_loss`):
+    (:func:`autodiff.nonfinite.chain`, as :func:`autodiff.extras.explain.explain_loss` tells it):
     ``v3 = exp(v2) with v2 = 800 → v3 = inf → …``."""
-    from ..extras.explain import explain_loss
+    from ..autograd import tensor_evaluation
+    from ..nonfinite import chain as chain_of
+    from ..nonfinite import find_events
 
     names = {**dict(model.named_parameters()), "x": x}
-    chain = explain_loss(loss, names).chain
+    with np.errstate(all="ignore"):
+        ev = tensor_evaluation(loss, names)
+        walk = find_events(ev)
+    chain = chain_of(ev.trace, walk.events, walk.first)
     return f"; in the model's trace: {chain}" if chain else ""
 
 
