@@ -7,6 +7,11 @@ the others, or any direction vector), each step computes, in trace order,
 
 from the same local partials that the reverse sweep and the printed tables use. One sweep
 gives the derivative of every output along one direction: n inputs need n sweeps.
+
+The loops :func:`primals_of` and :func:`tangents_of` do not care what a value is (JAX's
+interpreter as a loop over equations): numbers and arrays here, the recorded nodes of
+:mod:`autodiff.methods.recorded` (which turn the sweep into a trace), or any atom kind a
+primitive dispatches on (:func:`autodiff.primitives.register_atom`).
 """
 
 from __future__ import annotations
@@ -28,15 +33,40 @@ def primal_sweep(trace: Trace, at: Mapping[str, Any]) -> list[Any]:
     without warnings; :func:`autodiff.evaluate` reports where they start.
     """
     point = trace.bind(at)
-    values: list[Any] = [None] * len(trace)
     with np.errstate(all="ignore"):
-        for i, s in enumerate(trace.steps):
-            if s.op is None:
-                values[i] = point[s.input]
-            else:
-                values[i] = s.op.impl(*[values[a] if type(a) is int else a.value
-                                        for a in s.args])
+        return primals_of(trace, point)
+
+
+def primals_of(trace: Trace, inputs: Mapping[str, Any], numeric: bool = True) -> list[Any]:
+    """``v_i = op(v_j, …)`` in trace order, from the inputs' atoms (input name → atom).
+
+    ``numeric`` calls each primitive's numpy implementation directly (numbers, arrays);
+    otherwise the primitive itself, which dispatches on its atoms (recorded nodes, terms)."""
+    values: list[Any] = [None] * len(trace)
+    for i, s in enumerate(trace.steps):
+        if s.op is None:
+            values[i] = inputs[s.input]
+        else:
+            values[i] = (s.op.impl if numeric else s.op)(
+                *[values[a] if type(a) is int else a.value for a in s.args])
     return values
+
+
+def tangents_of(trace: Trace, primals: list[Any], seeds: Mapping[str, Any]) -> list[Any]:
+    """``v̇_i = Σ_{j ∈ parents(i)} v̇_j ∂v_i/∂v_j`` in trace order, from the inputs' tangents
+    ``seeds`` (input name → atom) and the primal atoms of :func:`primals_of`."""
+    tangents: list[Any] = [None] * len(trace)
+    for i, s in enumerate(trace.steps):
+        if s.op is None:
+            tangents[i] = seeds[s.input]
+            continue
+        args = [primals[a] if type(a) is int else a.value for a in s.args]
+        total: Any = 0.0
+        for a, rule in zip(s.args, s.op.partials, strict=True):
+            if type(a) is int:
+                total = total + tangents[a] * rule(*args, primals[i])
+        tangents[i] = total
+    return tangents
 
 
 def direction_of(trace: Trace, wrt: str | Mapping[str, float] | None) -> dict[str, float]:
@@ -81,16 +111,8 @@ def forward_sweep(trace: Trace, at: Mapping[str, Any],
     ``primals``, when given, are the values of a primal sweep already done at ``at``."""
     direction = direction_of(trace, wrt)
     primals = primal_sweep(trace, at) if primals is None else primals
-    tangents: list[Any] = [None] * len(trace)
+    seeds = {name: np.float64(direction[name]) * np.ones_like(primals[i])[()]
+             for name, i in trace.inputs.items()}
     with np.errstate(all="ignore"):
-        for i, s in enumerate(trace.steps):
-            if s.op is None:
-                tangents[i] = np.float64(direction[s.input]) * np.ones_like(primals[i])[()]
-                continue
-            args = [primals[a] if type(a) is int else a.value for a in s.args]
-            total = 0.0
-            for a, rule in zip(s.args, s.op.partials, strict=True):
-                if type(a) is int:
-                    total = total + tangents[a] * rule(*args, primals[i])
-            tangents[i] = total
+        tangents = tangents_of(trace, primals, seeds)
     return ForwardSweep(trace, primals, tangents, direction)

@@ -6,8 +6,9 @@ tree, which prints in Unicode (``v̄3·v1 + v̄4·cos(v2)``) or LaTeX
 (``\\bar{v}_{3} \\, v_{1} + \\bar{v}_{4} \\, \\cos(v_{2})``). This is how the tables show the rules
 that the sweeps compute, without a second copy of any rule.
 
-Terms fold the identities a person would not write (``1·a``, ``a + 0``, ``a^1``, ``-(-a)``) and
-put a numeric factor first (``2·v1``), so the printed rules read as on the slides.
+Terms fold the identities a person would not write (``1·a``, ``a + 0``, ``a^1``: the table of
+:mod:`autodiff.identities`, shared with the recorded sweeps; ``-(-a)`` here) and put a numeric
+factor first (``2·v1``), so the printed rules read as on the slides.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import primitives as P
+from .identities import NO_MATCH, fold
 
 _NUMBER = (int, float, np.integer, np.floating)
 SLOT = "\x00"  # marks a placeholder leaf: a term with a slot for a variable's name
@@ -121,28 +123,17 @@ def apply(op: P.Primitive, args: tuple) -> Any:
             r = float(op.impl(*values))
         short = r.is_integer() or len(format_number(r)) <= 8
         return r if short else Term(op, tuple(values))
-    if op is P.add or op is P.sub:
+    folded = fold(op, args, values)
+    if folded is not NO_MATCH:
+        return folded
+    if op is P.add or op is P.sub:  # the printer's own forms: a - b for a + (-b), …
         a, b = args
-        if _is(b, 0):
-            return a
-        if _is(a, 0):
-            return b if op is P.add else P.neg(b)
         if _negated(b) is not None:
             return (P.sub if op is P.add else P.add)(a, _negated(b))
         if values[1] is not None and values[1] < 0:
             return (P.sub if op is P.add else P.add)(a, -values[1])
     elif op is P.mul:
         a, b = args
-        if _is(a, 0) or _is(b, 0):
-            return 0
-        if _is(a, 1):
-            return b
-        if _is(b, 1):
-            return a
-        if _is(a, -1):
-            return P.neg(b)
-        if _is(b, -1):
-            return P.neg(a)
         if values[1] is not None:
             return P.mul(b, a)
         if values[0] is None and isinstance(b, Term) and b.op is P.mul and \
@@ -156,17 +147,12 @@ def apply(op: P.Primitive, args: tuple) -> Any:
             return P.div(a, b.args[1])
     elif op is P.div:
         a, b = args
-        if _is(b, 1):
-            return a
         if _is(a, 0):
             return 0
         if _negated(a) is not None:
             return P.neg(P.div(_negated(a), b))
     elif op is P.pow_:
-        a, b = args
-        if _is(b, 1):
-            return a
-        if _is(b, 0):
+        if _is(args[1], 0):
             return 1
     elif op is P.neg:
         (a,) = args

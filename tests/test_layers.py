@@ -19,6 +19,7 @@ PACKAGE = ROOT / "autodiff"
 LAYERS: list[tuple[str, list[str]]] = [
     ("core", ["errors"]),
     ("core", ["primitives"]),
+    ("core", ["identities"]),
     ("core", ["term"]),
     ("core", ["trace"]),
     ("core", ["parse"]),

@@ -20,6 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import primitives as P
+from ..forward import primals_of, tangents_of
+from ..identities import NO_MATCH, fold
+from ..reverse import adjoints_of
 from ..trace import Const, Trace, TraceBuilder
 
 _NUMBER = (int, float)
@@ -45,34 +48,9 @@ def record(op: P.Primitive, args: tuple) -> Any:
     values = [None if isinstance(a, Node) else _number(a) for a in args]
     if None not in values:
         return float(op.impl(*values))
-    a = args[0]
-    b = args[1] if len(args) > 1 else None
-    vb = values[1] if len(args) > 1 else None
-    if op is P.add:
-        if values[0] == 0:
-            return b
-        if vb == 0:
-            return a
-    elif op is P.sub:
-        if vb == 0:
-            return a
-        if values[0] == 0:
-            return P.neg(b)
-    elif op is P.mul:
-        if values[0] == 0 or vb == 0:
-            return 0.0
-        if values[0] == 1:
-            return b
-        if vb == 1:
-            return a
-        if values[0] == -1:
-            return P.neg(b)
-        if vb == -1:
-            return P.neg(a)
-    elif op is P.div and vb == 1:
-        return a
-    elif op is P.pow_ and vb == 1:
-        return a
+    folded = fold(op, args, values)
+    if folded is not NO_MATCH:
+        return folded
     builder = next(x.builder for x in args if isinstance(x, Node))
     refs = tuple(x.index if isinstance(x, Node) else Const(float(x)) for x in args)
     return Node(builder, builder.apply(op, refs))
@@ -83,13 +61,8 @@ P.register_atom(Node, record)
 
 def _primal_nodes(trace: Trace, builder: TraceBuilder) -> list[Any]:
     """Replay the primal sweep of ``trace`` into ``builder``: one node per variable."""
-    nodes: list[Any] = [None] * len(trace)
-    for name in trace.inputs:
-        nodes[trace.inputs[name]] = Node(builder, builder.input(name))
-    for i, s in enumerate(trace.steps):
-        if s.op is not None:
-            nodes[i] = s.op(*[nodes[a] if type(a) is int else a.value for a in s.args])
-    return nodes
+    inputs = {name: Node(builder, builder.input(name)) for name in trace.inputs}
+    return primals_of(trace, inputs, numeric=False)
 
 
 def _finish(builder: TraceBuilder, outs: list[Any], names: list[str], source: str) -> Trace:
@@ -123,38 +96,25 @@ def pruned(trace: Trace) -> Trace:
 
 
 def _adjoint_sweep(trace: Trace, out: int) -> tuple[TraceBuilder, list[Any], int]:
+    """The reverse interpreter (:func:`~autodiff.reverse.adjoints_of`) over recorded nodes."""
     builder = TraceBuilder()
     nodes = _primal_nodes(trace, builder)
     recorded = len(builder.steps)
-    adjoints: list[Any] = [0.0] * len(trace)
-    adjoints[out] = 1.0
-    for i in range(out, -1, -1):
-        s, v_bar = trace.steps[i], adjoints[i]
-        if s.op is None or (isinstance(v_bar, float) and v_bar == 0):
-            continue
-        args = [nodes[a] if type(a) is int else a.value for a in s.args]
-        for a, rule in zip(s.args, s.op.partials, strict=True):
-            if type(a) is int:
-                adjoints[a] = adjoints[a] + v_bar * rule(*args, nodes[i])
-    return builder, [adjoints[trace.inputs[n]] for n in trace.inputs], recorded
+    adjoints = adjoints_of(trace, nodes, out, 1.0)
+    return builder, [_or_zero(adjoints[i]) for i in trace.inputs.values()], recorded
 
 
 def _tangent_sweep(trace: Trace, wrt: str) -> tuple[TraceBuilder, list[Any], int]:
+    """The forward interpreter (:func:`~autodiff.forward.tangents_of`) over recorded nodes."""
     builder = TraceBuilder()
     nodes = _primal_nodes(trace, builder)
     recorded = len(builder.steps)
-    tangents: list[Any] = [0.0] * len(trace)
-    for i, s in enumerate(trace.steps):
-        if s.op is None:
-            tangents[i] = 1.0 if s.input == wrt else 0.0
-            continue
-        args = [nodes[a] if type(a) is int else a.value for a in s.args]
-        total: Any = 0.0
-        for a, rule in zip(s.args, s.op.partials, strict=True):
-            if type(a) is int:
-                total = total + tangents[a] * rule(*args, nodes[i])
-        tangents[i] = total
+    tangents = tangents_of(trace, nodes, {n: float(n == wrt) for n in trace.inputs})
     return builder, [tangents[o] for o in trace.outputs], recorded
+
+
+def _or_zero(adjoint: Any) -> Any:
+    return 0.0 if adjoint is None else adjoint
 
 
 def gradient_trace(trace: Trace, output: int | None = None) -> Trace:
