@@ -51,57 +51,25 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
     found: dict[int, Any] = {}
     leaves: list[Any] = []
     heap: list[tuple[int, Any]] = []
-    push, pop, array_primitive, tensor = heapq.heappush, heapq.heappop, ops.ArrayPrimitive, Tensor
+    pop, array_primitive = heapq.heappop, ops.ArrayPrimitive
     grad_state = _Grad.enabled
     _Grad.enabled = create_graph
     try:
         for a, c in zip(outputs, seeds, strict=True):
-            if a._adjoint is None:
-                a._adjoint = c
-                if a._op is None:
-                    leaves.append(a)
-                else:
-                    push(heap, (-a._seq, a))
-            else:
-                a._adjoint = a._adjoint + c
-        while heap:
+            _scatter(a, c, heap, leaves)
+        while heap:  # newest record first: every child of t has given its contribution
             t = pop(heap)[1]
-            g = t._adjoint
-            t._adjoint = None
+            g, t._adjoint = t._adjoint, None
             if keep is not None and id(t) in keep:
                 found[id(t)] = g
-            op = t._op
-            if create_graph:
-                atoms, ans = t._args, t
-            else:
-                atoms, ans = t._atoms, t.data
-            structural = type(op) is array_primitive
+            atoms, ans = (t._args, t) if create_graph else (t._atoms, t.data)
+            structural = type(t._op) is array_primitive
             if structural and g.shape != t.data.shape:
                 g = ops.broadcast_to(g, t.data.shape)  # a reduction's adjoint, one number
             args = t._args
-            parents = t._parents if not every_tensor else [
-                k for k, a in enumerate(args)
-                if isinstance(a, tensor) and (a.requires_grad or a.data.dtype.kind == "f")]
-            for k in parents:
-                a = args[k]
-                if structural:
-                    c = op.vjp(k, g, ans, *atoms)
-                else:
-                    p = op.partials[k](*atoms, ans)
-                    if type(p) is int and (p == 1 or p == -1):
-                        c = g if p == 1 else -g
-                    else:
-                        c = g * p
-                    if c.shape != a.data.shape or c.shape != t.data.shape:
-                        c = _fit(c, a.data.shape, t.data.shape)
-                if a._adjoint is None:  # scatter: v̄_j += v̄_i ∂v_i/∂v_j
-                    a._adjoint = c
-                    if a._op is None:
-                        leaves.append(a)
-                    else:
-                        push(heap, (-a._seq, a))
-                else:
-                    a._adjoint = a._adjoint + c
+            for k in t._parents if not every_tensor else _tensor_args(args):
+                c = _contribution(t, k, g, atoms, ans, structural)
+                _scatter(args[k], c, heap, leaves)
     except BaseException:
         for t in leaves:
             t._adjoint = None
@@ -110,6 +78,47 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
         _Grad.enabled = grad_state
         for _, t in heap:
             t._adjoint = None
+    return _collect(leaves, wanted, keep, found)
+
+
+def _scatter(a: Any, c: Any, heap: list[tuple[int, Any]], leaves: list[Any]) -> None:
+    """``v̄_j += c``: the first contribution to ``a`` queues it on the heap (by its position on
+    the tape, newest first) or, for a leaf, collects it."""
+    if a._adjoint is None:
+        a._adjoint = c
+        if a._op is None:
+            leaves.append(a)
+        else:
+            heapq.heappush(heap, (-a._seq, a))
+    else:
+        a._adjoint = a._adjoint + c
+
+
+def _contribution(t: Any, k: int, g: Any, atoms: Sequence[Any], ans: Any,
+                  structural: bool) -> Any:
+    """``v̄_i ∂v_i/∂v_k`` of record ``t`` for its argument ``k``: a structural op's ``vjp``, or
+    ``g · partial_k(*atoms, ans)`` of a registry primitive fitted to the argument's shape."""
+    op = t._op
+    if structural:
+        return op.vjp(k, g, ans, *atoms)
+    p = op.partials[k](*atoms, ans)
+    c = (g if p == 1 else -g) if type(p) is int and (p == 1 or p == -1) else g * p
+    shape = t._args[k].data.shape
+    if c.shape != shape or c.shape != t.data.shape:
+        c = _fit(c, shape, t.data.shape)
+    return c
+
+
+def _tensor_args(args: Sequence[Any]) -> list[int]:
+    """Every tensor argument of a record that can carry a gradient (``every_tensor``)."""
+    return [k for k, a in enumerate(args)
+            if isinstance(a, Tensor) and (a.requires_grad or a.data.dtype.kind == "f")]
+
+
+def _collect(leaves: list[Any], wanted: Sequence[Any], keep: set[int] | None,
+             found: dict[int, Any]) -> list[tuple[Any, Any]]:
+    """The adjoints asked for (every leaf's when ``wanted`` is empty), each in its tensor's
+    shape; the leaves' adjoint slots are cleared for the next sweep."""
     if keep is None:
         out = [(t, _fit(t._adjoint, t.data.shape, t.data.shape)) for t in leaves]
         for t in leaves:
