@@ -31,8 +31,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import primitives as P
 from ..broadcast import unbroadcast
 from ..errors import InputError
+from ..term import Term
+from . import printing
 
 _HANDLER: list[Any] = [None, None]  # (atom class, apply) set by autodiff.autograd.tensor
 
@@ -48,6 +51,9 @@ class ArrayPrimitive:
         vjp: ``vjp(k, adjoint, ans, *args)``, the adjoint contribution to argument ``k``.
         nparams: how many trailing arguments are static parameters, not arrays.
         text: a template for printing, ``{0}``… for the arrays, ``{p}`` for the parameters.
+        printed: ``printed(count)``, the local partials as a tensor trace prints them, one rule
+            ``rule(*arrays, ans)`` per array argument over printable atoms (``count``: the
+            entries a reduction adds up); None prints each as ``1`` ("broadcast back").
     """
 
     name: str
@@ -56,6 +62,7 @@ class ArrayPrimitive:
     vjp: Callable[..., Any]
     nparams: int = 0
     text: str = ""
+    printed: Callable[[int], tuple[Callable[..., Any], ...]] | None = None
 
     def __call__(self, *args: Any) -> Any:
         cls = _HANDLER[0]
@@ -71,8 +78,8 @@ class ArrayPrimitive:
 ARRAY_REGISTRY: dict[str, ArrayPrimitive] = {}
 
 
-def _register(name, impl, jvp, vjp, nparams=0, text="") -> ArrayPrimitive:
-    p = ArrayPrimitive(name, impl, jvp, vjp, nparams, text or name + "({0}{p})")
+def _register(name, impl, jvp, vjp, nparams=0, text="", printed=None) -> ArrayPrimitive:
+    p = ArrayPrimitive(name, impl, jvp, vjp, nparams, text or name + "({0}{p})", printed)
     ARRAY_REGISTRY[name] = p
     return p
 
@@ -95,6 +102,11 @@ def _count(shape: tuple[int, ...], axis: Any) -> int:
     if axis is None:
         return math.prod(shape)
     return math.prod(shape) // max(math.prod(kept_shape(shape, axis)), 1)
+
+
+def _fraction(x: Any, count: int) -> Any:
+    """A mean's printed partial ``1/n``, kept a fraction in a printed rule: ``v̄8 = v̄9/64``."""
+    return Term(P.div, (1.0, float(count))) if isinstance(x, Term) else 1 / count
 
 
 def _mean(x, axis, keepdims):
@@ -246,8 +258,11 @@ def _clip_mask(x, lo, hi):
 # -- the table of structural primitives ------------------------------------------------------
 matmul       = _register("matmul", _matmul_impl,
                          lambda k, t, ans, a, b: matmul(t, b) if k == 0 else matmul(a, t),
-                         _matmul_vjp, text="{0} @ {1}")
-linear       = _register("linear", _linear_impl, _linear_jvp, _linear_vjp, text="{0} @ {1}ᵀ + {2}")
+                         _matmul_vjp, text="{0} @ {1}",
+                         printed=lambda count: (lambda a, b, ans: b, lambda a, b, ans: a))
+linear       = _register("linear", _linear_impl, _linear_jvp, _linear_vjp, text="{0} @ {1}ᵀ + {2}",
+                         printed=lambda count: (lambda x, w, *b: w, lambda x, w, *b: x,
+                                                lambda *a: 1))
 sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims: sum_(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims: _reduce_vjp(g, x, axis, keepdims), 2)
@@ -255,13 +270,15 @@ mean         = _register("mean", _mean,
                          lambda k, t, ans, x, axis, keepdims: mean(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
                          _reduce_vjp(g, x, axis, keepdims,
-                                     1 / (x.size if axis is None else _count(x.shape, axis))), 2)
+                                     1 / (x.size if axis is None else _count(x.shape, axis))), 2,
+                         printed=lambda count: (lambda x, ans: _fraction(x, count),))
 max_         = _register("max",
                          lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims:
                          sum_(t * _max_weights(x, ans, axis), axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2)
+                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
+                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
 reshape      = _register("reshape", lambda x, shape: np.asarray(x).reshape(shape),
                          lambda k, t, ans, x, shape: reshape(t, shape),
                          lambda k, g, ans, x, shape: reshape(g, np.shape(x)), 1)
@@ -285,8 +302,12 @@ where        = _register("where", np.where,
                          lambda k, t, ans, c, a, b: broadcast_to(
                              where(data_of(c), t, 0.0) if k == 1 else where(data_of(c), 0.0, t),
                              np.shape(ans)),
-                         _where_vjp)
+                         _where_vjp,
+                         printed=lambda count: (lambda c, a, b, ans: 0,
+                                                lambda c, a, b, ans: printing.mask(c),
+                                                lambda c, a, b, ans: printing.unmask(c)))
 clip         = _register("clip", lambda x, lo, hi: np.clip(x, lo, hi),
                          lambda k, t, ans, x, lo, hi: t * _clip_mask(x, lo, hi),
-                         lambda k, g, ans, x, lo, hi: g * _clip_mask(x, lo, hi), 2)
+                         lambda k, g, ans, x, lo, hi: g * _clip_mask(x, lo, hi), 2,
+                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
 # ---------------------------------------------------------------------------------------------

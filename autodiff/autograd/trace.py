@@ -25,31 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import primitives as P
 from ..evaluation import Evaluation
-from ..primitives import ATOM, Primitive
+from ..primitives import Primitive
 from ..reverse import ReverseSweep
-from ..term import Term
 from ..trace import Const, Step, Trace
 from . import ops
 from .functional import _tape
+from .printing import printer
 from .tape import reverse
 from .tensor import Tensor
-
-
-def _printer(name: str, text: str, impl, partials) -> Primitive:
-    n = len(partials)
-    latex = text.replace(" @ ", r" \, ").replace("ᵀ", "^{{T}}").replace("[not ", r"[\neg ")
-    if latex.startswith(name + "("):
-        latex = r"\operatorname{{" + name.replace("_", r"\_") + "}}" + latex[len(name):]
-    return Primitive(name, impl, partials, text, latex, lambda sp, *a: None, ATOM, (0,) * n,
-                     (0,) * n)
-
-
-# print-only indicators: where an adjoint passes through max, clip or where
-_hit = _printer("hit", "[{0} = {1}]", lambda x, m: (x == m).astype(float), (lambda x, m, a: 0,) * 2)
-_mask = _printer("mask", "[{0}]", lambda c: np.asarray(c, float), (lambda c, a: 0,))
-_unmask = _printer("unmask", "[not {0}]", lambda c: 1.0 - np.asarray(c, float), (lambda c, a: 0,))
 
 
 def _params_text(op: ops.ArrayPrimitive, params: tuple) -> str:
@@ -85,31 +69,19 @@ def _index_text(index: Any) -> str:
 
 @lru_cache(maxsize=1024)
 def _structural(op: ops.ArrayPrimitive, n: int, params_text: str, count: int) -> Primitive:
-    """A printing primitive for ``op`` with ``n`` array arguments and these parameters."""
+    """A printing primitive for ``op`` with ``n`` array arguments and these parameters: its
+    partials are the ones printed on ``op``'s entry (``printed``), else each ``1``."""
+    partials = op.printed(count)[:n] if op.printed else tuple((lambda *a: 1) for _ in range(n))
     if op.name == "matmul":
-        return _printer("matmul", "{0} @ {1}", np.matmul,
-                        (lambda a, b, ans: b, lambda a, b, ans: a))
+        return printer("matmul", "{0} @ {1}", np.matmul, partials)
     if op.name == "linear":  # x Wᵀ (+ b): the printed partials are those of matmul and add
-        return _printer("linear", "{0} @ {1}ᵀ" + " + {2}" * (n == 3), None,
-                        (lambda x, w, *b: w, lambda x, w, *b: x, lambda *a: 1)[:n])
+        return printer("linear", "{0} @ {1}ᵀ" + " + {2}" * (n == 3), None, partials)
     if op.name == "transpose" and params_text in ("", ", None"):
-        return _printer("transpose", "{0}ᵀ", np.transpose, (lambda x, ans: 1,))
+        return printer("transpose", "{0}ᵀ", np.transpose, partials)
     if op.name == "getitem":
-        return _printer("getitem", "{0}[" + params_text + "]", None, (lambda x, ans: 1,))
-    if op.name == "max":
-        partial = (lambda x, ans: _hit(x, ans),)
-    elif op.name == "mean":  # printed as a fraction: v̄8 = v̄9/64
-        partial = (lambda x, ans: Term(P.div, (1.0, float(count))) if isinstance(x, Term)
-                   else 1 / count,)
-    elif op.name == "where":
-        partial = (lambda c, a, b, ans: 0, lambda c, a, b, ans: _mask(c),
-                   lambda c, a, b, ans: _unmask(c))
-    elif op.name == "clip":
-        partial = (lambda x, ans: _hit(x, ans),)
-    else:
-        partial = tuple((lambda *a: 1) for _ in range(n))
+        return printer("getitem", "{0}[" + params_text + "]", None, partials)
     args = ", ".join(f"{{{k}}}" for k in range(n))
-    return _printer(op.name, f"{op.name}({args}{params_text})", None, partial)
+    return printer(op.name, f"{op.name}({args}{params_text})", None, partials)
 
 
 def _names(names: Mapping[str, Tensor] | None) -> dict[int, str]:
