@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autodiff import Tensor, optim
+from autodiff import InputError, Tensor, optim
 from autodiff.extras.optimizer_state import OPTIMIZERS, PROBLEMS, SCHEDULES, inspect, render
 from autodiff.nn import Parameter
 from autodiff_cli.main import cli
@@ -131,3 +131,28 @@ def test_cli_bad_input_exits_2(args, message):
     result = run(*args)
     assert result.exit_code == 2 and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_optimizer_is_refused_not_read_as_adam():
+    """The per-step inspection dispatches on the registry: a name it does not hold is an
+    error (it used to fall through to Adam's formula)."""
+    from autodiff.optim.registry import inspect_step
+
+    state = {"exp_avg": np.array([0.1]), "exp_avg_sq": np.array([0.01])}
+    with pytest.raises(InputError, match="unknown optimizer 'lion'"):
+        inspect_step("lion", {"lr": 0.1, "betas": (0.9, 0.999)}, state, 0, 1, 1.0, 0.5, 0.1)
+
+
+def test_one_registry_feeds_training_the_race_and_the_inspection():
+    from autodiff.extras import optimizer_state
+    from autodiff.optim.registry import OPTIMIZERS, TRAINABLE
+    from autodiff.train import OPTIMIZERS as TRAIN_OPTIMIZERS
+    from autodiff.train.recipe import make_optimizer
+
+    assert set(optimizer_state.PRESETS) == set(OPTIMIZERS)
+    assert TRAIN_OPTIMIZERS == TRAINABLE and set(TRAINABLE) < set(OPTIMIZERS)
+    for name in TRAINABLE:
+        opt = make_optimizer(name, [Parameter(np.zeros(2))], 0.1)
+        assert type(opt) is OPTIMIZERS[name].cls
+        assert opt.param_groups[0].get("momentum", 0) == OPTIMIZERS[name].options.get(
+            "momentum", 0)

@@ -29,7 +29,7 @@ first became non-finite (:func:`explain_loss`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,23 +96,32 @@ def _registered(op: Any) -> bool:
     return op is not None and REGISTRY.get(op.name) is op
 
 
+def _first(args: list[Any]) -> np.ndarray:
+    return np.asarray(args[0]) if args else np.asarray(0.0)
+
+
+# The usual causes of a non-finite result, per primitive: (names, test on the arguments and the
+# value, message with {op}). The first row that holds names the cause; a new primitive with a
+# domain adds its row here.
+HINTS: list[tuple[tuple[str, ...], Callable[[list[Any], Any], Any], str]] = [
+    (("log", "sqrt"), lambda args, v: np.any(_first(args) < 0),
+     "{op} of a negative number is nan"),
+    (("log",), lambda args, v: np.any(_first(args) == 0), "log(0) = -inf"),
+    (("log1p",), lambda args, v: np.any(_first(args) <= -1), "log1p(x) needs x > -1"),
+    (("div",), lambda args, v: np.any(np.asarray(args[1]) == 0), "division by zero"),
+    (("exp", "expm1", "sinh", "cosh", "pow", "softplus"), lambda args, v: np.any(np.isinf(v)),
+     "overflow: the result passes 1.8e308 (exp(x) does for x > 709.8)"),
+    (("asin", "acos"), lambda args, v: np.any(np.abs(_first(args)) > 1), "{op} needs |x| ≤ 1"),
+]
+
+
 def _hint(op_name: str, args: list[Any], value: Any) -> str:
-    """The usual cause of a non-finite result of ``op_name``, from its arguments."""
-    first = np.asarray(args[0]) if args else np.asarray(0.0)
+    """The usual cause of a non-finite result of ``op_name``, from its arguments (:data:`HINTS`);
+    else a pole or a point outside the domain."""
     with np.errstate(all="ignore"):
-        if op_name in ("log", "sqrt") and np.any(first < 0):
-            return f"{op_name} of a negative number is nan"
-        if op_name == "log" and np.any(first == 0):
-            return "log(0) = -inf"
-        if op_name == "log1p" and np.any(first <= -1):
-            return "log1p(x) needs x > -1"
-        if op_name == "div" and np.any(np.asarray(args[1]) == 0):
-            return "division by zero"
-        if op_name in ("exp", "expm1", "sinh", "cosh", "pow", "softplus") and \
-                np.any(np.isinf(value)):
-            return "overflow: the result passes 1.8e308 (exp(x) does for x > 709.8)"
-        if op_name in ("asin", "acos") and np.any(np.abs(first) > 1):
-            return f"{op_name} needs |x| ≤ 1"
+        for names, holds, message in HINTS:
+            if op_name in names and holds(args, value):
+                return message.format(op=op_name)
     if any(not is_finite(a) for a in args):
         return ""
     return "outside the domain of " + op_name if np.any(np.isnan(value)) else "a pole"

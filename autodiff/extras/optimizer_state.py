@@ -18,7 +18,6 @@ differ tenfold in curvature; ``logistic`` the mean binary cross-entropy with log
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,40 +30,24 @@ PROBLEMS = {
     "logistic": "L(w) = mean BCE-with-logits(w₁x + w₂, y), x = (−2, −1, 0.5, 1, 2), "
                 "y = (0, 1, 0, 1, 1), from w = (0, 0)",
 }
-# name -> (class, default options)
-OPTIMIZERS: dict[str, tuple[str, dict[str, Any]]] = {
-    "sgd": ("SGD", {"lr": 0.1}),
-    "momentum": ("SGD", {"lr": 0.1, "momentum": 0.9}),
-    "nesterov": ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-    "adagrad": ("Adagrad", {"lr": 0.5}),
-    "rmsprop": ("RMSprop", {"lr": 0.05, "alpha": 0.9}),
-    "adam": ("Adam", {"lr": 0.1, "betas": (0.9, 0.999)}),
-    "adamw": ("AdamW", {"lr": 0.1, "betas": (0.9, 0.999), "weight_decay": 0.1}),
+# name -> the options of the tiny problems' runs (the classes and formulas: autodiff.optim.registry)
+PRESETS: dict[str, dict[str, Any]] = {
+    "sgd": {"lr": 0.1},
+    "momentum": {"lr": 0.1, "momentum": 0.9},
+    "nesterov": {"lr": 0.1, "momentum": 0.9, "nesterov": True},
+    "adagrad": {"lr": 0.5},
+    "rmsprop": {"lr": 0.05, "alpha": 0.9},
+    "adam": {"lr": 0.1, "betas": (0.9, 0.999)},
+    "adamw": {"lr": 0.1, "betas": (0.9, 0.999), "weight_decay": 0.1},
 }
+OPTIMIZERS: tuple[str, ...] = tuple(PRESETS)
 SCHEDULES = ("none", "step", "exponential", "cosine")
 
-# The update each class runs, in the lecture's notation (g = ∇L(w); buffers in brackets).
-FORMULAS = {
-    "sgd": ("w ← w − η g", r"w \leftarrow w - \eta\, g"),
-    "momentum": ("b ← μ b + g [momentum_buffer; b = g at t = 1],  w ← w − η b   "
-                 "(the lecture's velocity v ← μ v − η g, w ← w + v is v = −η b while η is fixed)",
-                 r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\, b"),
-    "nesterov": ("b ← μ b + g [momentum_buffer],  w ← w − η (g + μ b)",
-                 r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\,(g + \mu b)"),
-    "adagrad": ("r ← r + g² [sum],  w ← w − η g / (√r + δ)",
-                r"r \leftarrow r + g^2,\quad w \leftarrow w - \frac{\eta}{\sqrt{r} + \delta}\, g"),
-    "rmsprop": ("r ← α r + (1 − α) g² [square_avg],  w ← w − η g / (√r + δ)",
-                r"r \leftarrow \alpha r + (1-\alpha) g^2,\quad "
-                r"w \leftarrow w - \frac{\eta}{\sqrt{r} + \delta}\, g"),
-    "adam": ("s ← β₁ s + (1 − β₁) g [exp_avg],  r ← β₂ r + (1 − β₂) g² [exp_avg_sq],  "
-             "ŝ = s/(1 − β₁ᵗ),  r̂ = r/(1 − β₂ᵗ),  w ← w − η ŝ / (√r̂ + δ)",
-             r"s \leftarrow \beta_1 s + (1-\beta_1) g,\quad r \leftarrow \beta_2 r + (1-\beta_2)"
-             r" g^2,\quad \hat{s} = \frac{s}{1-\beta_1^t},\quad \hat{r} = \frac{r}{1-\beta_2^t},"
-             r"\quad w \leftarrow w - \frac{\eta}{\sqrt{\hat{r}} + \delta}\, \hat{s}"),
-}
-FORMULAS["adamw"] = ("w ← w − η λ w (decoupled weight decay, first), then Adam: "
-                     + FORMULAS["adam"][0],
-                     r"w \leftarrow w - \eta\lambda w,\ \text{then Adam: }" + FORMULAS["adam"][1])
+
+def _entry(name: str) -> Any:
+    from ..optim.registry import optimizer_entry
+
+    return optimizer_entry(name)
 
 
 @dataclass(frozen=True)
@@ -95,7 +78,7 @@ class Inspection:
     def formula(self) -> tuple[str, str]:
         """The update in the lecture's notation, as text and LaTeX (with the coupled weight
         decay ``g ← g + λw`` in front when there is one)."""
-        text, latex = FORMULAS[self.optimizer]
+        text, latex = _entry(self.optimizer).formula
         if self.options.get("amsgrad"):
             text += "   (amsgrad: r̂ from the largest r so far [max_exp_avg_sq])"
             latex += (r"\quad(\text{amsgrad: } \hat{r} = "
@@ -113,7 +96,7 @@ class Inspection:
         return list(dict.fromkeys(k for r in self.rows for k in r.state))
 
     def to_json(self) -> dict[str, Any]:
-        return {"optimizer": self.optimizer, "class": OPTIMIZERS[self.optimizer][0],
+        return {"optimizer": self.optimizer, "class": _entry(self.optimizer).cls.__name__,
                 "options": {k: list(v) if isinstance(v, tuple) else v
                             for k, v in self.options.items()},
                 "problem": self.problem, "loss": PROBLEMS[self.problem],
@@ -154,49 +137,12 @@ def _scheduler(name: str, optimizer: Any, steps: int) -> Any:
     return S.CosineAnnealingLR(optimizer, T_max=steps)
 
 
-def _derived(name: str, opts: dict[str, Any], state: dict[str, Any], k: int, t: int,
-             w: float, g: float, lr: float) -> tuple[dict[str, float], float]:
-    """The state entries of parameter ``k`` (named as the lecture names them, with PyTorch's
-    name), the derived quantities, and the step the formula gives."""
-    s = {key: float(np.asarray(v)[k]) for key, v in state.items() if key != "step"}
-    out: dict[str, float] = {}
-    eps = opts.get("eps", 1e-10 if name == "adagrad" else 1e-8)
-    if opts.get("weight_decay") and name != "adamw":  # coupled: the decay joins the gradient
-        g = out["g + λw"] = g + opts["weight_decay"] * w
-    if name in ("momentum", "nesterov"):
-        b = out["b (momentum_buffer)"] = s["momentum_buffer"]
-        out["velocity −ηb"] = -lr * b  # the lecture's v while η is constant
-        return out, -lr * ((g + opts["momentum"] * b) if name == "nesterov" else b)
-    if name == "sgd":
-        return out, -lr * g
-    if name == "adagrad":
-        r = out["r (sum)"] = s["sum"]
-        out["η/(√r + δ)"] = lr / (math.sqrt(r) + eps)
-        return out, -out["η/(√r + δ)"] * g
-    if name == "rmsprop":
-        r = out["r (square_avg)"] = s["square_avg"]
-        out["η/(√r + δ)"] = lr / (math.sqrt(r) + eps)
-        return out, -out["η/(√r + δ)"] * g
-    b1, b2 = opts["betas"]
-    decay = lr * opts.get("weight_decay", 0.0) * w if name == "adamw" else 0.0
-    out["s = m (exp_avg)"] = s["exp_avg"]
-    out["r = v (exp_avg_sq)"] = s["exp_avg_sq"]
-    out["ŝ = m̂"] = s["exp_avg"] / (1 - b1 ** t)
-    out["r̂ = v̂"] = s["exp_avg_sq"] / (1 - b2 ** t)
-    if "max_exp_avg_sq" in s:  # amsgrad: r̂ from the largest r so far
-        out["max r (max_exp_avg_sq)"] = s["max_exp_avg_sq"]
-        out["r̂ = v̂"] = s["max_exp_avg_sq"] / (1 - b2 ** t)
-    if name == "adamw":
-        out["ηλw"] = decay
-    return out, -decay - lr * out["ŝ = m̂"] / (math.sqrt(out["r̂ = v̂"]) + eps)
-
-
 def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,
             schedule: str = "none", **options: Any) -> Inspection:
     """Run ``steps`` steps of ``optimizer`` (a key of :data:`OPTIMIZERS`) on ``problem``,
     recording the state after each; ``options`` override the preset hyperparameters."""
-    from .. import optim
     from ..nn import Parameter
+    from ..optim.registry import inspect_step
 
     if optimizer not in OPTIMIZERS:
         raise InputError(f"unknown optimizer {optimizer!r}: choose from {', '.join(OPTIMIZERS)}")
@@ -206,11 +152,11 @@ def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,
         raise InputError(f"unknown schedule {schedule!r}: choose from {', '.join(SCHEDULES)}")
     if not 1 <= steps <= 1000:
         raise InputError(f"--steps {steps}: give between 1 and 1000 steps")
-    cls, preset = OPTIMIZERS[optimizer]
-    opts = {**preset, **{k: v for k, v in options.items() if v is not None}}
+    entry = _entry(optimizer)
+    opts = {**PRESETS[optimizer], **{k: v for k, v in options.items() if v is not None}}
     w0, loss_of = _problem(problem)
     w = Parameter(w0.copy())
-    opt = getattr(optim, cls)([w], **opts)
+    opt = entry.cls([w], **opts)
     sched = _scheduler(schedule, opt, steps)
     rows = []
     for t in range(1, steps + 1):
@@ -221,7 +167,7 @@ def inspect(optimizer: str = "adam", problem: str = "quadratic", steps: int = 5,
         grad = w.grad.data.copy()
         opt.step()
         for k in range(len(before)):
-            state, formula = _derived(optimizer, opts, opt.state[w], k, t, float(before[k]),
+            state, formula = inspect_step(optimizer, opts, opt.state[w], k, t, float(before[k]),
                                       float(grad[k]), lr)
             rows.append(Row(t, lr, f"w{k + 1}", float(before[k]), float(grad[k]), state,
                             float(w.data[k] - before[k]), formula))
@@ -243,7 +189,7 @@ def render(ins: list[Inspection], fmt: str = "table") -> str:
                 + [f"{r.state[c]:.6g}" if c in r.state else "" for c in cols]
                 + [f"{r.step:.6g}", f"{r.w + r.step:.6g}"] for r in i.rows]
         options = ", ".join(f"{k}={v}" for k, v in i.options.items())
-        title = f"{OPTIMIZERS[i.optimizer][0]}({options}) on the {i.problem} problem" + (
+        title = f"{_entry(i.optimizer).cls.__name__}({options}) on the {i.problem} problem" + (
             f", schedule {i.schedule}" if i.schedule != "none" else "")
         grid = Grid(title, ["t", "η", "param", "w", "g"] + cols + ["Δw", "w next"], rows,
                     [f"loss: {PROBLEMS[i.problem]}",

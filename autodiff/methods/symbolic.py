@@ -17,7 +17,7 @@ sympy is imported only here and only when used.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .. import primitives as P
@@ -102,9 +102,24 @@ def from_sympy(exprs: list[Any], names: list[str]) -> Trace:
     return pruned(b.build(outs, "", names, numbered=True))
 
 
-_FUNCTIONS = {"exp": P.exp, "log": P.log, "sin": P.sin, "cos": P.cos, "tan": P.tan,
-              "asin": P.asin, "acos": P.acos, "atan": P.atan, "sinh": P.sinh, "cosh": P.cosh,
-              "tanh": P.tanh, "Abs": P.abs_, "sign": P.sign, "Heaviside": P.heaviside}
+@lru_cache(maxsize=1)
+def _functions() -> dict[str, P.Primitive]:
+    """sympy's function name → the primitive, derived from the registry's sympy field: every
+    one-argument primitive whose sympy form is a function applied to its argument (``exp``
+    gives ``exp(x)``; ``sigmoid``, a formula, is not one)."""
+    sp = _sp()
+    x = sp.Symbol("x", real=True)
+    out: dict[str, P.Primitive] = {}
+    for p in P.REGISTRY.values():
+        if p.arity != 1:
+            continue
+        try:
+            e = p.sympy(sp, x)
+        except Exception:  # noqa: BLE001 (a primitive sympy cannot build: no entry)
+            continue
+        if isinstance(e, sp.Function) and e.args == (x,):
+            out.setdefault(type(e).__name__, p)
+    return out
 
 
 def _op(b: TraceBuilder, op: P.Primitive, *args: Arg) -> Arg:
@@ -153,8 +168,9 @@ def _step(sp: Any, b: TraceBuilder, e: Any, args: list[Arg]) -> Arg:
         return _op(b, P.relu, next(a for a in args if a != Const(0.0)))
     if name == "Heaviside":
         return _op(b, P.heaviside, args[0])
-    if name in _FUNCTIONS and len(args) == 1:
-        return _op(b, _FUNCTIONS[name], args[0])
+    functions = _functions()
+    if name in functions and len(args) == 1:
+        return _op(b, functions[name], args[0])
     raise InputError(f"sympy's {name} has no primitive in the registry")
 
 

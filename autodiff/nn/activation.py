@@ -38,5 +38,6 @@ class ReLU(Module):
         return (input if isinstance(input, Tensor) else Tensor(input)).relu()
 
 
-#: activation names for :class:`autodiff.nn.MLP` and the CLI
-ACTIVATIONS: dict[str, type[Module]] = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+#: the one registry of activations by name: :class:`autodiff.nn.MLP`, ``autodiff train
+#: --activation`` and the training recipes read it (a new activation: its module plus one entry)
+ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}

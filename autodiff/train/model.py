@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..nn.activation import ACTIVATIONS as ACTIVATION_MODULES
 
 MODELS = ("linear", "logistic", "mlp")
 LOSSES = ("mse", "bce", "bce-logits")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
+ACTIVATIONS = tuple(ACTIVATION_MODULES)  # the registry of autodiff.nn.activation
 
 
 @dataclass(frozen=True)

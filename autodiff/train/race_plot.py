@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 
+from ..optim.registry import OPTIMIZERS
 from .output import save_figure, write_atomic
 from .plots import pyplot
 from .race import FUNCTIONS, Trajectory
 
-COLOURS = {"sgd": "tab:blue", "momentum": "tab:orange", "adagrad": "tab:green",
-           "rmsprop": "tab:red", "adam": "tab:purple", "adamw": "tab:brown"}
-LABELS = {"sgd": "SGD", "momentum": "momentum", "adagrad": "Adagrad", "rmsprop": "RMSprop",
-          "adam": "Adam", "adamw": "AdamW"}
+COLOURS = {name: e.colour for name, e in OPTIMIZERS.items()}
+LABELS = {name: e.label for name, e in OPTIMIZERS.items()}
 
 
 def _contours(ax: Any, function: str) -> None:

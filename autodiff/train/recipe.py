@@ -33,28 +33,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InputError
+from ..optim.registry import OPTIMIZERS as OPTIMIZER_ENTRIES
+from ..optim.registry import TRAINABLE
 
-OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw")
+OPTIMIZERS = TRAINABLE  # the optimizers training offers, from autodiff.optim.registry
 SCHEDULES = ("none", "exponential", "step", "linear", "cosine", "power", "warmup")
 
 
 def make_optimizer(name: str, params: Iterable[Any], lr: float, momentum: float = 0.9) -> Any:
     """The optimizer called ``name`` (one of :data:`OPTIMIZERS`) over ``params``."""
-    from .. import optim
-
     if not (lr > 0 and math.isfinite(lr)):
         raise InputError(f"--lr must be a positive number, not {lr}")
     params = list(params)
-    if name == "sgd":
-        return optim.SGD(params, lr=lr)
-    if name == "momentum":
-        if not 0 < momentum < 1:
-            raise InputError(f"--momentum must be in (0, 1), not {momentum}")
-        return optim.SGD(params, lr=lr, momentum=momentum)
-    classes = {"adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
-    if name not in classes:
+    if name not in OPTIMIZERS:
         raise InputError(f"unknown optimizer {name!r}; choose one of " + ", ".join(OPTIMIZERS))
-    return getattr(optim, classes[name])(params, lr=lr)
+    entry = OPTIMIZER_ENTRIES[name]
+    if "momentum" not in entry.options:
+        return entry.make(params, lr)
+    if not 0 < momentum < 1:
+        raise InputError(f"--momentum must be in (0, 1), not {momentum}")
+    return entry.make(params, lr, momentum=momentum)
 
 
 def make_scheduler(name: str, optimizer: Any, epochs: int, gamma: float | None = None,
