@@ -37,6 +37,7 @@ import numpy as np
 
 from .evaluation import evaluate
 from .primitives import REGISTRY, Primitive
+from .term import format_number
 
 EPS = float(np.finfo(np.float64).eps)
 GROUPS = {
@@ -126,7 +127,8 @@ class SelfCheck:
         if fmt == "json":
             return dump_json(self.to_json())
         rows = [[s["group"], s["what"], str(s["checks"]), str(s["failed"]),
-                 _num(s["worst_error"]), _num(s["tolerance"]), s["worst"] or "—",
+                 format_number(s["worst_error"], 2), format_number(s["tolerance"], 2),
+                 s["worst"] or "—",
                  "ok" if s["failed"] == 0 else "FAILED"] for s in self.summary()]
         n, bad = len(self.checks), len(self.failures)
         verdict = (f"all {n} checks passed" if not bad else f"{bad} of {n} checks FAILED")
@@ -135,7 +137,8 @@ class SelfCheck:
                       rows, [f"{verdict} ({self.seconds:.1f} s)"], right={2, 3, 4, 5})]
         if bad:
             grids.append(Grid("Failures", ["group", "check", "error", "tolerance", "detail"],
-                              [[c.group, c.name, _num(c.error), _num(c.tolerance), c.detail]
+                              [[c.group, c.name, format_number(c.error, 2),
+                                format_number(c.tolerance, 2), c.detail]
                                for c in self.failures], right={2, 3}))
         return render_grids(grids, fmt)
 
@@ -145,10 +148,6 @@ class SelfCheck:
 
 def _ratio(c: Check) -> float:
     return math.inf if not math.isfinite(c.error) else c.error / c.tolerance
-
-
-def _num(v: float | None) -> str:
-    return "—" if v is None else f"{v:.2g}"
 
 
 def _json_float(v: float | None) -> float | str | None:

@@ -30,9 +30,17 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda"
           "rho", "sigma", "tau", "phi", "psi", "omega", "xi", "zeta", "kappa", "chi", "pi"}
 
 
-def format_number(v: Any) -> str:
+def format_number(v: Any, digits: int | None = None, missing: str = "—") -> str:
     """Shortest text that reads back as the same float: ``2`` for 2.0, ``0.1`` for 0.1,
-    ``2.5e+14`` for large and ``1e-05`` for small magnitudes."""
+    ``2.5e+14`` for large and ``1e-05`` for small magnitudes.
+
+    With ``digits``, a float rounded to that many significant digits (``%.6g``) and anything
+    else (an int, a name) as it prints; ``None`` is ``missing``. The one number formatter of
+    the package: tables, reports and messages all print numbers through it."""
+    if v is None:
+        return missing
+    if digits is not None:
+        return str(v) if isinstance(v, int | str) else format(v, f".{digits}g")
     v = float(v)
     if v != v or v in (float("inf"), float("-inf")):
         return str(v)

@@ -7,12 +7,16 @@ import click
 from autodiff.extras.accumulation import NUMBERINGS, accumulate
 from autodiff.render import renderers
 
-from .options import at_option, format_option, point_of, read_source, source_argument
+from .options import (
+    expression_options,
+    format_option,
+    point_of,
+    read_source,
+)
 
 
 @click.command()
-@source_argument
-@at_option
+@expression_options()
 @click.option("--numbering", type=click.Choice(NUMBERINGS), default="lecture",
               show_default=True,
               help="lecture: inputs v1, v2, …; survey (Baydin et al. 2018): inputs v₋₁, v₀, "

@@ -15,17 +15,15 @@ from autodiff.render import reports
 from .method_options import budget_options, fail_if_wrong, manual_options
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @manual_options
 @click.option("--points", type=click.IntRange(1, 1000), default=6, show_default=True,
               help="How many points to compare at (--at and random ones near it).")

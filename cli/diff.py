@@ -11,17 +11,15 @@ from autodiff.methods.manual import read_manual
 from .method_options import budget_options, fail_if_wrong, manual_options, step_option
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @manual_options
 @step_option
 @budget_options

@@ -8,20 +8,16 @@ from autodiff.errors import InputError
 from autodiff.extras.explain import explain as run_explain
 
 from .options import (
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
     wrt_of,
-    wrt_option,
 )
 
 
 @click.command()
-@source_argument
-@at_option
-@wrt_option
+@expression_options(wrt=True)
 @format_option("table", "markdown", "latex", "json")
 def explain(source: str, at: tuple[str, ...], wrt: str | None, fmt: str) -> None:
     """Explain the non-finite values, tangents and adjoints of EXPR_OR_FILE at --at: the

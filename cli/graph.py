@@ -10,12 +10,10 @@ from autodiff.render import renderers
 
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     point_of,
     read_source,
-    source_argument,
     wrt_of,
-    wrt_option,
 )
 
 
@@ -28,9 +26,7 @@ def _mode(show: str | None) -> str:
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
-@wrt_option
+@expression_options(wrt=True)
 @click.option("--show", metavar="primal,tangent,adjoint",
               help="The values to put on the nodes (default: all, when --at is given).")
 @click.option("--reverse", is_flag=True,

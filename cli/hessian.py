@@ -11,17 +11,15 @@ from autodiff.render import reports
 
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @format_option(*FORMATS)
 def hessian(source: str, at: tuple[str, ...], fmt: str) -> None:
     """The Hessian of the scalar function EXPR_OR_FILE at --at, and what it says.

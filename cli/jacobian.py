@@ -11,17 +11,15 @@ from autodiff.render import reports
 
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @format_option(*FORMATS)
 def jacobian(source: str, at: tuple[str, ...], fmt: str) -> None:
     """The Jacobian of EXPR_OR_FILE (a program may end with `return f1, f2`) at --at.

@@ -13,17 +13,15 @@ from autodiff.reverse import reverse_sweep
 from .method_options import plot_options, step_option
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @click.option("--method", "methods", multiple=True, type=click.Choice(num.METHODS),
               help="The methods to run (repeatable; default: all).")
 @step_option

@@ -65,6 +65,16 @@ def wrt_option(f: Callable) -> Callable:
                              "or a direction such as x1=1,x2=1.")(f)
 
 
+def expression_options(wrt: bool = False) -> Callable[[Callable], Callable]:
+    """The options of a command on an expression: ``EXPR_OR_FILE``, ``--at`` and, with
+    ``wrt``, ``--wrt`` (in that order in ``--help``)."""
+    def decorate(f: Callable) -> Callable:
+        if wrt:
+            f = wrt_option(f)
+        return source_argument(at_option(f))
+    return decorate
+
+
 def format_option(*choices: str, default: str = "table") -> Callable:
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="Output format.")

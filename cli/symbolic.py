@@ -15,17 +15,15 @@ from autodiff.render import reports
 from .method_options import budget_options
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
+@expression_options()
 @budget_options
 @format_option(*FORMATS)
 def symbolic(source: str, at: tuple[str, ...], seconds: float, max_nodes: int,

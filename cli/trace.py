@@ -8,20 +8,16 @@ from autodiff.evaluation import FORMATS, MODES, evaluate
 
 from .options import (
     EXPRESSION_COMMAND,
-    at_option,
+    expression_options,
     format_option,
     point_of,
     read_source,
-    source_argument,
     wrt_of,
-    wrt_option,
 )
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
-@wrt_option
+@expression_options(wrt=True)
 @click.option("--mode", type=click.Choice(MODES), default="both", show_default=True,
               help="Forward (tangents), reverse (adjoints) or both.")
 @format_option(*FORMATS)

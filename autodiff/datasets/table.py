@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError
+from ..term import format_number
 
 TASKS = ("classification", "regression")
 
@@ -75,14 +76,12 @@ def check_classification(table: Table) -> None:
     if bad:
         raise InputError(
             f"{table.source}: target column {table.target_name!r} must hold the classes 0 and 1 "
-            f"for classification; found {_fmt(bad[0])}"
+            f"for classification; found {format_number(bad[0])}"
             + (f" (and {len(bad) - 1} other value(s))" if len(bad) > 1 else ""))
     if len(values) < 2:
         raise InputError(
             f"{table.source}: target column {table.target_name!r} holds a single class "
-            f"({_fmt(values[0]) if len(values) else 'none'}); a classifier needs examples "
+            f"({format_number(values[0]) if len(values) else 'none'}); a classifier needs examples "
             "of both 0 and 1")
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))

@@ -278,14 +278,10 @@ class ExpressionModel(Module):
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExpressionModel:
         """Read a model written by :meth:`save` (JSON only: names and numbers, no code)."""
+        from ..train.jsonfile import read_json
+
         name = os.fspath(path)
-        try:
-            with open(name, encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{name}: cannot read it as JSON: {exc}") from None
+        doc = read_json(name)
         model = cls.from_json(doc, name)
         model.saved = doc
         return model

@@ -6,18 +6,9 @@ import math
 from typing import Any
 
 from ..evaluation import Evaluation
+from ..term import format_number
+from ..train.jsonfile import finite
 from .run import FitResult
-
-
-def _finite(obj: Any) -> Any:
-    """nan/±inf → None, so the document is standard JSON."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def report_json(result: FitResult, files: dict[str, str] | None = None,
@@ -41,7 +32,7 @@ def report_json(result: FitResult, files: dict[str, str] | None = None,
         n, ev = explain
         doc["explain"] = {"sample": n, **ev.to_json()}
     doc["params"] = m.values
-    return _finite(doc)
+    return finite(doc)
 
 
 def report_table(result: FitResult, files: dict[str, str] | None = None,
@@ -67,7 +58,8 @@ def report_table(result: FitResult, files: dict[str, str] | None = None,
         f"{'':8}{'loss':>12}{h.metric:>12}",
     ]
     for part, values in h.final.items():
-        lines.append(f"{part:8}{_g(values.get('loss')):>12}{_g(values.get(h.metric)):>12}")
+        loss, metric = (format_number(values.get(k), 6) for k in ("loss", h.metric))
+        lines.append(f"{part:8}{loss:>12}{metric:>12}")
     lines += ["", "learned parameters:"]
     lines += [f"  {p:10} {v!r}" for p, v in m.values.items()]
     lines += ["", f"μ = {m.formula('text')}", f"LaTeX: {m.formula('latex')}"]
@@ -86,11 +78,7 @@ def _epochs(rows: list[dict[str, Any]], limit: int = 25) -> str:
     k = max(1, math.ceil(len(rows) / limit))
     shown = [r for i, r in enumerate(rows) if i % k == 0 or i == len(rows) - 1]
     out = ["  ".join(f"{c:>13}" for c in cols)]
-    out += ["  ".join(f"{_g(r.get(c)):>13}" for c in cols) for r in shown]
+    out += ["  ".join(f"{format_number(r.get(c), 6):>13}" for c in cols) for r in shown]
     return "\n".join(out)
 
 
-def _g(v: Any) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.6g}" if isinstance(v, float) else str(v)

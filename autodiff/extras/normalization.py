@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..evaluation import Evaluation, evaluate
+from ..term import format_number
 
 EPS = 1e-5
 A = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])   # 3 examples × 2 features
@@ -36,10 +37,6 @@ BETA = np.array([0.1, -0.2])
 C = np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.3]])   # L = Σ c_ni ã_ni
 LAYERS = ("batchnorm", "layernorm")
 MODES = ("train", "eval")
-
-
-def _num(v: float) -> str:
-    return repr(float(v)) if not float(v).is_integer() else str(int(v))
 
 
 def program(layer: str = "batchnorm", mode: str = "train") -> str:
@@ -77,7 +74,7 @@ def program(layer: str = "batchnorm", mode: str = "train") -> str:
             lines.append(f"y{n}{i} = gamma{i}*h{n}{i} + beta{i}")
     terms = [(C[n - 1, i - 1], f"y{n}{i}") for n in range(1, rows + 1)
              for i in range(1, cols + 1)]
-    text = " + ".join(y if c == 1 else f"-{y}" if c == -1 else f"{_num(c)}*{y}"
+    text = " + ".join(y if c == 1 else f"-{y}" if c == -1 else f"{format_number(c)}*{y}"
                       for c, y in terms)
     lines.append("L = " + text.replace("+ -", "- "))
     return "\n".join(lines) + "\n"

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..term import format_number
+
 Row = list[str]
 
 
@@ -37,10 +39,6 @@ class Answer:
                 "checks": self.checks, "commands": self.commands}
 
 
-def _g(x: float) -> str:
-    return f"{x:.6g}"
-
-
 def gradients() -> Answer:
     from ..autograd import Tensor
     from ..methods.manual import check
@@ -55,7 +53,7 @@ def gradients() -> Answer:
     rows, checks = [], {}
     for label, f, hand in (("MSE, N=2", lin, lin_hand), ("BCE, N=2", log, log_hand)):
         for c in check(f, at, hand, count=6, seed=0, symbolic=False):
-            rows.append([label, f"∂L/∂{c.name} = {c.formula}", _g(c.values["at"]),
+            rows.append([label, f"∂L/∂{c.name} = {c.formula}", format_number(c.values["at"], 6),
                          "agrees at 6 points" if c.ok else "DISAGREES"])
             checks[f"{label}: ∂L/∂{c.name} by hand = reverse mode"] = c.ok
     rng = np.random.default_rng(0)
@@ -98,7 +96,7 @@ def cross_entropy() -> Answer:
         q = np.array([mu, 1 - mu])
         h = float(-(p * np.log(q)).sum())
         bce = BCELoss()(Tensor([mu]), Tensor([1.0])).item()
-        rows.append(["y = 1", _g(mu), _g(h), _g(bce)])
+        rows.append(["y = 1", format_number(mu, 6), format_number(h, 6), format_number(bce, 6)])
         checks[f"H(p, q) = BCELoss at μ = {mu}"] = math.isclose(h, bce, rel_tol=1e-12)
     p, q = np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.6, 0.3])
     entropy, kl = -(p * np.log(p)).sum(), (p * np.log(p / q)).sum()
@@ -122,8 +120,8 @@ def optimizer() -> Answer:
     rows = []
     for cls in (Adam, AdamW):
         d = cls([Tensor([0.0], requires_grad=True)]).defaults
-        rows.append([cls.__name__, _g(d["lr"]), str(d["betas"]), _g(d["eps"]),
-                     _g(d["weight_decay"])])
+        rows.append([cls.__name__, format_number(d["lr"], 6), str(d["betas"]),
+                     format_number(d["eps"], 6), format_number(d["weight_decay"], 6)])
     checks = {"Adam's defaults are torch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8":
               rows[0][1:4] == ["0.001", "(0.9, 0.999)", "1e-08"],
               "AdamW's default weight decay is 0.01": rows[1][4] == "0.01"}
@@ -152,7 +150,8 @@ def momentum() -> Answer:
         step = prev - float(w.data[0])
         prev = float(w.data[0])
         if t in (1, 2, 5, 10, 20, 40, 60):
-            rows.append([str(t), _g(step), _g(lr * (1 - mu ** t) / (1 - mu))])
+            rows.append([str(t), format_number(step, 6),
+                         format_number(lr * (1 - mu ** t) / (1 - mu), 6)])
     limit = lr / (1 - mu)
     checks = {"the step tends to η/(1 − μ) = 1.0": math.isclose(step, limit, rel_tol=2e-3),
               "each step is η(1 − μᵗ)/(1 − μ)": all(
@@ -262,16 +261,16 @@ def zero_grad() -> Answer:
 
     loss(x).backward()
     g1 = float(w.grad.data[0])
-    rows.append(["loss.backward()", _g(g1)])
+    rows.append(["loss.backward()", format_number(g1, 6)])
     loss(x).backward()
     g2 = float(w.grad.data[0])
-    rows.append(["loss.backward() again", _g(g2)])
+    rows.append(["loss.backward() again", format_number(g2, 6)])
     opt.zero_grad()
     rows.append(["optimizer.zero_grad()", str(w.grad)])
     for half in (x[:2], x[2:]):
         (loss(half) / 2).backward()
     g3 = float(w.grad.data[0])
-    rows.append(["two half-batches, loss/2 each", _g(g3)])
+    rows.append(["two half-batches, loss/2 each", format_number(g3, 6)])
     checks = {"a second backward() adds: the gradient doubles": math.isclose(g2, 2 * g1),
               "zero_grad() clears it": rows[2][1] == "None",
               "accumulating two half-batches gives the full batch's gradient":

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..datasets import Standardizer
 from ..errors import InputError
+from .jsonfile import read_json
 from .model import ModelSpec, predict
 from .output import write_atomic
 
@@ -82,14 +83,8 @@ def save_model(path: str, model: Any, spec: ModelSpec, features: tuple[str, ...]
 def load_model(path: str | os.PathLike) -> SavedModel:
     """Read a model written by :func:`save_model`; :class:`InputError` if it is not one."""
     name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such model file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{name}: not a model file written by autodiff train --save "
-                         f"(cannot read it as JSON: {exc})") from None
+    doc = read_json(name, "no such model file", "not a model file written by autodiff train "
+                    "--save (cannot read it as JSON: {error})")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError(f"{name}: not a model file written by autodiff train --save "
                          f"(no \"format\": \"{FORMAT}\")")

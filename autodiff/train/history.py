@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .jsonfile import finite
 from .metrics import metric_name
 from .output import extension, write_atomic
 
@@ -56,7 +56,7 @@ class History:
                "weights": self.weights, "epochs": self.epochs, "seconds": self.seconds}
         if steps:
             out["step_loss"] = self.step_loss
-        return _finite(out)
+        return finite(out)
 
     def to_csv(self) -> str:
         """One row per epoch (``epoch,lr,train_loss,…``), empty fields for missing values."""
@@ -124,12 +124,3 @@ def _num(v: Any) -> str:
     return repr(float(v)) if isinstance(v, float) else str(v)
 
 
-def _finite(obj: Any) -> Any:
-    """Replace nan/±inf by None so that the JSON is standard JSON."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..term import format_number
+
 if TYPE_CHECKING:
     from .experiment import Result
 
@@ -43,7 +45,8 @@ def report_table(result: Result, files: dict[str, str] | None = None) -> str:
     metric = h.metric
     lines.append(f"{'':8}{'loss':>12}{metric:>12}")
     for part, values in h.final.items():
-        lines.append(f"{part:8}{_g(values.get('loss')):>12}{_g(values.get(metric)):>12}")
+        loss, value = (format_number(values.get(k), 6) for k in ("loss", metric))
+        lines.append(f"{part:8}{loss:>12}{value:>12}")
     lines += ["", "learned weights" + (" (on standardized features)"
                                         if d.get("standardized") else "") + ":"]
     for name, value in h.weights.items():
@@ -62,16 +65,8 @@ def _epochs(rows: list[dict[str, Any]], limit: int = 25) -> str:
         shown = [r for i, r in enumerate(rows) if i % k == 0 or i == len(rows) - 1]
     out = ["  ".join(f"{c:>13}" for c in cols)]
     for r in shown:
-        out.append("  ".join(f"{_g(r.get(c)):>13}" for c in cols))
+        out.append("  ".join(f"{format_number(r.get(c), 6):>13}" for c in cols))
     return "\n".join(out)
-
-
-def _g(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v)
 
 
 def _array(value: Any) -> str:
