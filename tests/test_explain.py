@@ -171,3 +171,13 @@ def test_a_training_run_that_turns_non_finite_names_the_operation_of_the_models_
     assert history.status == "diverged"
     assert "in the model's trace: v7 = v6·v6 with v6 = " in history.message
     assert "→ v7 = inf" in history.message and "learning rate" in history.message
+
+
+def test_the_warnings_name_the_origin_of_a_non_finite_adjoint():
+    """The adjoints run backwards: their origin is the non-finite adjoint latest in the trace
+    (v̄3 = v̄4/v3 = inf), not the first one in trace order (v̄1)."""
+    ev = evaluate("log(x1*x2) + x1", at={"x1": 2.0, "x2": 0.0})
+    adjoint = [w for w in ev.warnings if w.startswith("the adjoint")]
+    assert adjoint == ["the adjoint of v3 = v1·v2 is inf; 3 variables in all have a non-finite "
+                       "adjoint"]
+    assert ev.warnings[-1].startswith("how it spreads: v4 = log(v3) with v3 = 0 → v4 = -inf")

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 
+import autodiff
 from autodiff import InputError, ParseError, parse, parse_point
 from autodiff.parse import MAX_NESTING
 
@@ -160,3 +161,19 @@ def test_points(text, point):
 def test_bad_points(text):
     with pytest.raises(InputError):
         parse_point(text)
+
+
+def test_large_and_small_numbers_print_so_they_read_back():
+    """Integers below a million print as integers, larger ones in scientific notation (not
+    272947000000000), tiny ones too; every form reads back as the same float."""
+    from autodiff.term import format_number
+
+    assert format_number(999999.0) == "999999"
+    assert format_number(1e6) == "1e+06"
+    assert format_number(2.72947e14) == "2.72947e+14"
+    assert format_number(-123456789.0) == "-1.23456789e+08"
+    assert format_number(1e-5) == "1e-05" and format_number(0.0001) == "0.0001"
+    for v in (999999.0, 1e6, 2.72947e14, -123456789.0, 1e-5, 0.1, 2**53 + 2.0):
+        assert float(format_number(v)) == v
+    t = parse("1000000*x + 3*x")
+    assert "1e+06" in str(autodiff.evaluate(t, at={"x": 1.0}))

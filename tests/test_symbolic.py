@@ -77,7 +77,9 @@ def test_huge_expression_hits_the_time_budget():
     t = compose(parse("sin(x)*exp(x) + x^2"), 9)  # f has about 80,000 tree nodes
     staged = derivatives(t, None, Budget(seconds=0.5, max_nodes=10**9))
     assert staged.exceeded is not None and "time budget of 0.5 s" in staged.exceeded
-    assert staged.seconds < 30  # it came back: the child was stopped, not waited for
+    # it came back when the budget ran out: the child was stopped, not waited for (each stage
+    # has 0.5 s, so the few quick stages before the long one add a little)
+    assert 0.5 <= staged.seconds < 2.0
 
 
 def test_swollen_derivative_hits_the_size_budget():

@@ -186,3 +186,23 @@ def test_the_internal_primitives_and_second_derivatives_through_them():
     check_all(lambda t: ops.scatter(t, (slice(1, 3),), (4, 1)).exp(), x[:2])
     check_grads(lambda t: (t[[0, 0, 2]] ** 3).sum(), x, order=2)
     check_grads(lambda t: (t @ t.T).max(axis=0).mean() + t.var(), x, order=2)
+
+
+def test_clip_passes_the_adjoint_exactly_at_its_bounds():
+    """As torch.clamp: the gradient is 1 where lo <= x <= hi, the bounds included, and 0
+    outside (a mutation to a strict inequality changes the entries at the bounds)."""
+    x = Tensor(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]), requires_grad=True)
+    x.clip(-0.5, 0.5).sum().backward()
+    assert x.grad.data.tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]
+    y = Tensor(np.array([2.0, 3.0]), requires_grad=True)
+    y.clip(lo=2.0).sum().backward()  # one bound only
+    assert y.grad.data.tolist() == [1.0, 1.0]
+
+
+def test_var_is_unbiased_by_default_as_pytorch():
+    """torch.var's default correction is 1: Σ(x − μ)²/(N − 1); correction=0 divides by N."""
+    x = Tensor(np.array([1.0, 2.0, 3.0, 4.0]))
+    assert x.var().item() == pytest.approx(5.0 / 3.0)
+    assert x.var(unbiased=True).item() == pytest.approx(5.0 / 3.0)
+    assert x.var(correction=0).item() == pytest.approx(1.25)
+    assert x.var(unbiased=False).item() == pytest.approx(1.25)
