@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import count
 from typing import NamedTuple
 
@@ -70,6 +73,8 @@ def tokenize(source: str) -> list[Token]:
         if kind == "op":
             append(new(Token, (_SYNONYMS.get(text, text), text, line, col)))
         elif kind == "name":
+            if not text.isidentifier():
+                raise _odd_name(text, source, line, col)
             append(new(Token, ("name", text, line, col)))
         elif kind == "num":
             nxt = source[m.end():m.end() + 1]
@@ -88,6 +93,25 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _odd_name(text: str, source: str, line: int, col: int) -> ParseError:
+    """The error for a name with a character no identifier may hold, such as ``x1²``.
+
+    Superscripts are refused rather than read as powers: ``x²`` would otherwise be a variable
+    named ``x²`` and ``x1²`` a crash, and a power is written ``x1^2``."""
+    k = next(i for i in range(len(text)) if not text[:i + 1].isidentifier())
+    if text[k] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        head = text[:k].rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")
+        digits = text[k:]
+        power = digits[:len(digits) - len(digits.lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹"))]
+        return ParseError(f"superscript {text[k]!r} is not read as a power", source, line,
+                          col + k, f"write {head}^{power.translate(_SUPERSCRIPTS)}")
+    return ParseError(f"unexpected character {text[k]!r} in the name {text[:k + 1]!r}",
+                      source, line, col + k)
+
+
 def parse(source: str) -> Trace:
     """Parse an expression or a trace program into a :class:`~autodiff.trace.Trace`.
 
@@ -95,8 +119,22 @@ def parse(source: str) -> Trace:
     >>> len(t), [s.var for s in t][:3]
     (7, ['v1', 'v2', 'v3'])
     """
-    with cycle_collection_paused():
+    with cycle_collection_paused(), _nesting_headroom():
         return _Parser(source).parse()
+
+
+@contextmanager
+def _nesting_headroom() -> Iterator[None]:
+    """Room on the Python stack for :data:`MAX_NESTING` levels of calls and parentheses.
+
+    The parser recurses only on nesting, but each level of ``sin(…)`` takes five Python frames,
+    so the cap of 200 levels needs about 1,000 frames above wherever ``parse`` is called from."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, 8 * MAX_NESTING + 2000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def parse_point(text: str) -> dict[str, float]:
@@ -242,8 +280,9 @@ class _Parser:
         if type(value) is int:
             step = self.builder.steps[value]
             single_name = self.tokens[self.pos - 1] is rhs_start and rhs_start.kind == "name"
-            if step.is_input and step.var == step.input and single_name:
-                self.builder.rename(value, name)  # v1 = x1 names the input variable
+            if step.is_input:  # v1 = x1, v1 = (x1), v1 = +x1 name the input variable
+                if step.var == step.input:
+                    self.builder.rename(value, name)
             elif value >= before:
                 self.builder.rename(value, name)
             elif not single_name:  # the line repeats an earlier step: keep it, as written

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import primitives as P
 from ..forward import primals_of, tangents_of
 from ..identities import NO_MATCH, fold
@@ -38,8 +40,10 @@ class Node(P.Operand):
 
 
 
-def _number(x: Any) -> float | None:
-    return float(x) if isinstance(x, _NUMBER) or hasattr(x, "dtype") else None
+def _number(x: Any) -> np.float64 | None:
+    """A number as float64, so that folded constants divide by zero as the interpreter does
+    (``log(0·x)`` records ``1/0 = inf``, never a Python ``ZeroDivisionError``)."""
+    return np.float64(x) if isinstance(x, _NUMBER) or hasattr(x, "dtype") else None
 
 
 def record(op: P.Primitive, args: tuple) -> Any:
@@ -47,10 +51,11 @@ def record(op: P.Primitive, args: tuple) -> Any:
     otherwise a new (or shared) step of the builder."""
     values = [None if isinstance(a, Node) else _number(a) for a in args]
     if None not in values:
-        return float(op.impl(*values))
+        with np.errstate(all="ignore"):
+            return np.float64(op.impl(*values))
     folded = fold(op, args, values)
-    if folded is not NO_MATCH:
-        return folded
+    if folded is not NO_MATCH:  # a number stays float64: 1/0 is inf, not ZeroDivisionError
+        return np.float64(folded) if isinstance(folded, float) else folded
     builder = next(x.builder for x in args if isinstance(x, Node))
     refs = tuple(x.index if isinstance(x, Node) else Const(float(x)) for x in args)
     return Node(builder, builder.apply(op, refs))
@@ -59,6 +64,7 @@ def record(op: P.Primitive, args: tuple) -> Any:
 P.register_atom(Node, record)
 
 
+@np.errstate(all="ignore")  # inf and nan are shown as values, not warned of
 def _primal_nodes(trace: Trace, builder: TraceBuilder) -> list[Any]:
     """Replay the primal sweep of ``trace`` into ``builder``: one node per variable."""
     inputs = {name: Node(builder, builder.input(name)) for name in trace.inputs}
@@ -95,6 +101,7 @@ def pruned(trace: Trace) -> Trace:
     return Trace(steps, tuple(new[o] for o in trace.outputs), trace.source)
 
 
+@np.errstate(all="ignore")  # inf and nan are shown as values, not warned of
 def _adjoint_sweep(trace: Trace, out: int) -> tuple[TraceBuilder, list[Any], int]:
     """The reverse interpreter (:func:`~autodiff.reverse.adjoints_of`) over recorded nodes."""
     builder = TraceBuilder()
@@ -104,6 +111,7 @@ def _adjoint_sweep(trace: Trace, out: int) -> tuple[TraceBuilder, list[Any], int
     return builder, [_or_zero(adjoints[i]) for i in trace.inputs.values()], recorded
 
 
+@np.errstate(all="ignore")  # inf and nan are shown as values, not warned of
 def _tangent_sweep(trace: Trace, wrt: str) -> tuple[TraceBuilder, list[Any], int]:
     """The forward interpreter (:func:`~autodiff.forward.tangents_of`) over recorded nodes."""
     builder = TraceBuilder()
