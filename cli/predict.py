@@ -9,7 +9,6 @@ import json
 import click
 
 from autodiff.datasets import read_matrix
-from autodiff.errors import InputError
 from autodiff.expression.run import SavedExpression
 from autodiff.train import accuracy, load_model, r2_score
 
@@ -58,11 +57,11 @@ def predict(model_file: str, data: str, fmt: str) -> None:
 
 
 def _load(path: str):
-    """A model saved by ``autodiff train --save``, or else by ``autodiff fit --save``."""
-    try:
-        return load_model(path)
-    except InputError as not_trained:
-        try:
-            return SavedExpression.load(path)
-        except InputError:
-            raise not_trained from None
+    """A model saved by ``autodiff fit --save`` (by its format), or else by ``train --save``."""
+    from autodiff.expression.model import FORMAT
+    from autodiff.modelfile import read_json
+
+    doc = read_json(path, "model file")
+    if isinstance(doc, dict) and doc.get("format") == FORMAT:
+        return SavedExpression.load(path)
+    return load_model(path)

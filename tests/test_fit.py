@@ -217,7 +217,7 @@ def test_save_reload_predict(tmp_path):
     assert p.exit_code == 0, p.output
     np.testing.assert_allclose(json.loads(p.output)["predictions"], want, rtol=1e-13)
     p = CliRunner().invoke(cli, ["predict", str(bad), "--data", str(path)])
-    assert p.exit_code == 2 and "not a model file" in p.output
+    assert p.exit_code == 2 and "params.w: expected a number" in p.output
 
 
 def test_state_dict_names_each_parameter_and_loads_back():

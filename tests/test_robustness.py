@@ -49,3 +49,65 @@ def test_superscripts_are_refused_with_the_power_to_write(expr, hint):
                                   ("diff", "log(1e-400*x)", "--at", "x=1")])
 def test_constants_folded_to_zero_give_inf_or_nan_not_a_crash(args):
     clean(run(*args), 0)
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    d = tmp_path_factory.mktemp("models")
+    clean(run("train", "--model", "mlp", "--hidden", "3", "--epochs", "1", "--save",
+              d / "mlp.json"), 0)
+    clean(run("fit", "sigmoid(w1*x1 + b)", "--params", "w1,b", "--epochs", "1", "--save",
+              d / "fit.json"), 0)
+    (d / "rows.csv").write_text("x1,x2\n0.5,1.0\n-1.0,2.0\n")
+    return d
+
+
+def _hidden(m):
+    m["architecture"]["hidden"] = [10**6, 10**6]
+
+
+def _wide(m):
+    m["architecture"]["hidden"] = [4000, 4000]
+
+
+def _scale0(m):
+    m["standardization"]["scale"] = [0.0 for _ in m["standardization"]["scale"]]
+
+
+def _ragged(m):
+    m["state_dict"][next(iter(m["state_dict"]))] = [[1.0, 2.0], [3.0]]
+
+
+@pytest.mark.parametrize("source, change, says", [
+    ("mlp", lambda m: m.update(state_dict=[1, 2]), "state_dict: expected an object"),
+    ("mlp", lambda m: m.update(training=5), "training: expected an object"),
+    ("mlp", _hidden, "hidden[0]: 1000000 is more than"),
+    ("mlp", _wide, "weights (a model file may have at most"),
+    ("mlp", _scale0, "scale[0]: 0.0 must be positive"),
+    ("mlp", _ragged, "not a rectangular array"),
+    ("mlp", lambda m: m.update(features="x1"), "features: expected a list"),
+    ("fit", lambda m: m.update(columns=["x1"]), "columns: expected an object"),
+    ("fit", lambda m: m.update(columns={"x9": "x1"}), "not the formula's features"),
+    ("fit", lambda m: m["params"].update(w1="1"), "params.w1: expected a number"),
+])
+def test_tampered_model_files_are_refused_before_anything_is_built(saved_models, source,
+                                                                   change, says):
+    m = json.loads((saved_models / f"{source}.json").read_text())
+    change(m)
+    bad = saved_models / "tampered.json"
+    bad.write_text(json.dumps(m))
+    r = clean(run("predict", bad, "--data", saved_models / "rows.csv"), 2)
+    assert says in r.output
+
+
+def test_json_nested_too_deeply_is_a_clean_refusal(saved_models):
+    bad = saved_models / "deep.json"
+    bad.write_text("[" * 100_000)
+    r = clean(run("predict", bad, "--data", saved_models / "rows.csv"), 2)
+    assert "nested too deeply" in r.output
+
+
+def test_untampered_models_still_predict(saved_models):
+    for source in ("mlp", "fit"):
+        clean(run("predict", saved_models / f"{source}.json", "--data",
+                  saved_models / "rows.csv"), 0)

@@ -44,6 +44,7 @@ from .formula import substituted
 from .losstrace import LossTrace, append_loss
 
 FORMAT = "autodiff-expression-model"
+MAX_FORMULA = 100_000  # characters of a saved formula
 VERSION = 1
 
 
@@ -257,17 +258,20 @@ class ExpressionModel(Module):
 
     @classmethod
     def from_json(cls, doc: Any, name: str = "the model") -> ExpressionModel:
+        """The model in ``doc``, checked field by field (:mod:`autodiff.modelfile`) first."""
+        from ..modelfile import ANY, Map, Num, Obj, Optional, Str, check
+
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise InputError(f"{name}: not an expression model (no \"format\": \"{FORMAT}\")")
         if doc.get("version") != VERSION:
             raise InputError(f"{name}: version {doc.get('version')!r} is not {VERSION}")
-        try:
-            params = doc["params"]
-            values = {str(k): float(v) for k, v in params.items()}
-            return cls(str(doc["formula"]), list(values), values, loss=str(doc["loss"]),
-                       target=str(doc.get("target_name", "y")))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InputError(f"{name}: the model is incomplete or malformed ({exc})") from None
+        check(doc, Obj({"formula": Str(MAX_FORMULA), "params": Map(Num(), 10_000),
+                        "loss": Str(), "target_name": Optional(Str()),
+                        "columns": Optional(Map(Str(), 10_000)), "target": Optional(Str()),
+                        "task": Optional(Str()), "training": Optional(Map(ANY, 1000))}), name)
+        values = dict(doc["params"])
+        return cls(doc["formula"], list(values), values, loss=doc["loss"],
+                   target=doc.get("target_name", "y"))
 
     def save(self, path: str | os.PathLike, **extra: Any) -> None:
         """Write :meth:`to_json` to ``path`` (whole or not at all)."""
@@ -278,10 +282,10 @@ class ExpressionModel(Module):
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExpressionModel:
         """Read a model written by :meth:`save` (JSON only: names and numbers, no code)."""
-        from ..train.jsonfile import read_json
+        from ..modelfile import read_json
 
         name = os.fspath(path)
-        doc = read_json(name)
+        doc = read_json(name, "model file")
         model = cls.from_json(doc, name)
         model.saved = doc
         return model

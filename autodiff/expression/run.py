@@ -95,8 +95,11 @@ class SavedExpression:
         model = ExpressionModel.load(path)
         doc = model.saved
         columns = doc.get("columns") or {f: f for f in model.features}
-        return cls(model, {str(f): str(c) for f, c in columns.items()},
-                   str(doc.get("target", "y")))
+        if list(columns) != list(model.features):
+            raise InputError(f"{path}: the model file is incomplete or malformed: columns names "
+                             f"{', '.join(columns) or 'nothing'}, not the formula's features "
+                             f"({', '.join(model.features) or 'none'})")
+        return cls(model, dict(columns), doc.get("target", "y"))
 
 
 def feature_columns(model: ExpressionModel, table: Table,
