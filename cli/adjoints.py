@@ -5,11 +5,14 @@ from __future__ import annotations
 import click
 
 from autodiff.extras.accumulation import NUMBERINGS, accumulate
+from autodiff.outputfile import PICTURE
 from autodiff.render import renderers
 
 from .options import (
+    check_output_files,
     expression_options,
     format_option,
+    overwrite_option,
     point_of,
     read_source,
 )
@@ -24,9 +27,10 @@ from .options import (
 @click.option("--graph", "graph_file", metavar="FILE",
               help="Also draw the graph with each edge labelled by its contribution "
                    "(.dot/.gv, .svg or .png).")
+@overwrite_option
 @format_option("table", "markdown", "latex", "json")
 def adjoints(source: str, at: tuple[str, ...], numbering: str, graph_file: str | None,
-             fmt: str) -> None:
+             overwrite: bool, fmt: str) -> None:
     """Show how each adjoint of EXPR_OR_FILE is accumulated: one row per edge contribution
     v̄_j += v̄_i·∂v_i/∂v_j, in the order the reverse sweep adds them, with the running sum.
 
@@ -34,8 +38,7 @@ def adjoints(source: str, at: tuple[str, ...], numbering: str, graph_file: str |
 
         autodiff adjoints "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --numbering survey
     """
-    if graph_file:
-        renderers.check_target(graph_file)
+    check_output_files({"--graph": (graph_file, PICTURE)}, overwrite)
     acc = accumulate(read_source(source), point_of(at), numbering)
     click.echo(acc.render(fmt), nl=False)
     if graph_file:

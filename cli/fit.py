@@ -12,10 +12,10 @@ from autodiff.errors import InputError
 from autodiff.expression import LOSSES
 from autodiff.expression import fit as fit_expression
 from autodiff.expression.report import report_json, report_table
+from autodiff.outputfile import FIGURE, HISTORY, MODEL_FILE, PICTURE
 from autodiff.parse import parse_point
-from autodiff.train.output import FIGURE_FORMATS, check_outputs, check_writable, extension
 
-from .options import EXPRESSION_COMMAND, format_option
+from .options import EXPRESSION_COMMAND, check_output_files, format_option
 from .progress import Progress
 from .training_options import (
     data_options,
@@ -65,7 +65,7 @@ def features_of(text: str | None) -> dict[str, str]:
 def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_size, epochs,
         schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,
         n_features, explain, explain_wrt, explain_graph, plot, history_file, save,
-        fmt) -> None:
+        overwrite, fmt) -> None:
     """Train MODEL_EXPR, a formula such as "sigmoid(w1*x1 + w2*x2 + b)", by reverse mode.
 
     The formula's trace with the loss appended is evaluated on whole mini-batches and one
@@ -78,15 +78,9 @@ def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_si
         autodiff fit "w1*x1 + w2*x2 + b" --params w1,w2,b --data d.csv --target y \\
             --loss mse --optimizer sgd --lr 0.5 --batch-size full --epochs 3000
     """
-    for path, option, allowed in ((plot, "--plot", FIGURE_FORMATS),
-                                  (history_file, "--history", (".json", ".csv")),
-                                  (save, "--save", (".json",)),
-                                  (explain_graph, "--explain-graph", (".svg", ".png", ".dot"))):
-        if path is not None:
-            extension(path, allowed, option)
-            check_writable(path, option)
-    check_outputs({"--plot": plot, "--history": history_file, "--save": save,
-                   "--explain-graph": explain_graph}, (data,))
+    check_output_files({"--plot": (plot, FIGURE), "--history": (history_file, HISTORY),
+                        "--save": (save, MODEL_FILE), "--explain-graph": (explain_graph, PICTURE)},
+                       overwrite, (data,))
     if (explain_wrt or explain_graph) and explain is None:
         raise InputError("--explain-wrt and --explain-graph need --explain N")
     bar = Progress(enabled=fmt == "table" and sys.stdout.isatty())
@@ -108,7 +102,7 @@ def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_si
     if explain_graph and shown is not None:
         from autodiff.render.graph import Graph
 
-        Graph(shown[1]).save(explain_graph)
+        Graph(shown[1]).save(explain_graph)  # checked above, before training
         written["explain_graph"] = explain_graph
     if fmt == "json":
         click.echo(json.dumps(report_json(result, written, shown), indent=2))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import click
 
 from autodiff.evaluation import evaluate
+from autodiff.outputfile import PICTURE
 from autodiff.render import graph as drawing
 from autodiff.render import renderers
 
 from .options import (
     EXPRESSION_COMMAND,
+    check_output_files,
     expression_options,
+    overwrite_option,
     point_of,
     read_source,
     wrt_of,
@@ -39,8 +42,9 @@ def _mode(show: str | None) -> str:
                    "$AUTODIFF_RENDERER).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=drawing.MAX_NODES,
               show_default=True, help="Largest trace drawn as a picture.")
+@overwrite_option
 def graph(source: str, at: tuple[str, ...], wrt: str | None, show: str | None, reverse: bool,
-          output: str | None, renderer: str | None, max_nodes: int) -> None:
+          output: str | None, renderer: str | None, max_nodes: int, overwrite: bool) -> None:
     """Draw the computation graph of EXPR_OR_FILE: one node per trace variable, left to right.
 
     Inputs are blue, the output is double-framed; with --at each node shows the values of
@@ -50,8 +54,7 @@ def graph(source: str, at: tuple[str, ...], wrt: str | None, show: str | None, r
 
         autodiff graph traces/lecture.trace --at x1=1.5,x2=0.5 --reverse -o reverse.svg
     """
-    if output:
-        renderers.check_target(output)
+    check_output_files({"-o": (output, PICTURE)}, overwrite)
     point = point_of(at)
     ev = evaluate(read_source(source), point, wrt_of(wrt), _mode(show))
     picture = drawing.Graph(ev if point is not None else ev.trace, show, reverse)

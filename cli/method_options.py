@@ -8,6 +8,8 @@ import click
 
 from autodiff.methods.budget import Budget
 
+from .options import overwrite_option
+
 
 def manual_options(f: Callable) -> Callable:
     f = click.option("--manual-file", type=click.Path(dir_okay=False), default=None,
@@ -33,7 +35,7 @@ def budget_options(f: Callable) -> Callable:
 
 
 def plot_options(f: Callable) -> Callable:
-    f = click.option("--overwrite", is_flag=True, help="Let --plot replace an existing file.")(f)
+    f = overwrite_option(f)
     return click.option("--plot", type=click.Path(dir_okay=False), default=None,
                         help="Also draw the study to this .png or .svg file.")(f)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from autodiff.extras.normalization import LAYERS, MODES, normalization_trace
+from autodiff.outputfile import PICTURE
 from autodiff.render import graph as drawing
-from autodiff.render import renderers
 
-from .options import format_option
+from .options import check_output_files, format_option, overwrite_option
 
 
 @click.command()
@@ -18,16 +18,17 @@ from .options import format_option
 @click.option("--graph", "graph_file", metavar="FILE",
               help="Also draw the trace's graph (.dot/.gv, .svg or .png): the fan-out of the "
                    "mean and the variance.")
+@overwrite_option
 @format_option("table", "markdown", "latex", "json")
-def normalization(layer: str, mode: str, graph_file: str | None, fmt: str) -> None:
+def normalization(layer: str, mode: str, graph_file: str | None, overwrite: bool,
+                  fmt: str) -> None:
     """Write BatchNorm (default) or LayerNorm of a 3×2 batch as a scalar evaluation trace,
     ending in L = Σ c·ã: the program, its primal, tangent and adjoint tables, the fan-out of
     the mean and the variance, and a check against the tensor engine's nn layer. Example:
 
         autodiff normalization batchnorm --mode eval
     """
-    if graph_file:
-        renderers.check_target(graph_file)
+    check_output_files({"--graph": (graph_file, PICTURE)}, overwrite)
     result = normalization_trace(layer, mode)
     click.echo(result.render(fmt), nl=False)
     if graph_file:

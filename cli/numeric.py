@@ -6,6 +6,7 @@ import click
 
 from autodiff.methods import numeric as num
 from autodiff.methods.compare import FORMATS
+from autodiff.outputfile import FIGURE
 from autodiff.parse import parse
 from autodiff.render import reports
 from autodiff.reverse import reverse_sweep
@@ -13,6 +14,7 @@ from autodiff.reverse import reverse_sweep
 from .method_options import plot_options, step_option
 from .options import (
     EXPRESSION_COMMAND,
+    check_output_files,
     expression_options,
     format_option,
     point_of,
@@ -39,6 +41,7 @@ def numeric(source: str, at: tuple[str, ...], methods: tuple[str, ...], h: float
 
         autodiff numeric "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5 --study --plot steps.png
     """
+    check_output_files({"--plot": (plot, FIGURE)}, overwrite)
     trace = parse(read_source(source))
     point = {k: float(v) for k, v in trace.bind(point_of(at) or {}).items()}
     num.check_step(h)

@@ -7,12 +7,13 @@ import json
 import click
 
 from autodiff.errors import InputError
+from autodiff.outputfile import ANIMATION, FIGURE
 from autodiff.train import OPTIMIZERS, schedule_curves
-from autodiff.train.output import FIGURE_FORMATS, check_writable, extension, save_figure
+from autodiff.train.output import save_figure
 from autodiff.train.race import FUNCTIONS, race
 from autodiff.train.race_plot import save_gif, save_race, schedules_figure
 
-from .options import format_option
+from .options import check_output_files, format_option, overwrite_option
 
 
 def learning_rates(values: tuple[str, ...]) -> dict[str, float]:
@@ -51,9 +52,10 @@ def learning_rates(values: tuple[str, ...]) -> dict[str, float]:
               help="The learning-rate schedules over --schedule-steps steps, .png or .svg.")
 @click.option("--schedule-steps", type=int, default=100, show_default=True)
 @click.option("--full", is_flag=True, help="With --format json: every point of every path.")
+@overwrite_option
 @format_option("table", "json")
 def optimizers(functions, optimizers, lrs, steps, plot, gif, schedules, schedule_steps, full,
-               fmt) -> None:
+               overwrite, fmt) -> None:
     """Race SGD, momentum, Adagrad, RMSprop, Adam and AdamW on 2-D test functions.
 
     Each optimizer starts at the same point; each has a learning rate that suits the function
@@ -62,11 +64,8 @@ def optimizers(functions, optimizers, lrs, steps, plot, gif, schedules, schedule
     \b
         autodiff optimizers --plot race.png --gif race.gif --schedules schedules.png
     """
-    for path, option, allowed in ((plot, "--plot", FIGURE_FORMATS), (gif, "--gif", (".gif",)),
-                                  (schedules, "--schedules", FIGURE_FORMATS)):
-        if path is not None:
-            extension(path, allowed, option)
-            check_writable(path, option)
+    check_output_files({"--plot": (plot, FIGURE), "--gif": (gif, ANIMATION),
+                        "--schedules": (schedules, FIGURE)}, overwrite)
     if schedule_steps < 1:
         raise InputError(f"--schedule-steps must be at least 1, not {schedule_steps}")
     names = functions or tuple(FUNCTIONS)

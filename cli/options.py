@@ -1,14 +1,16 @@
-"""Options shared by the commands: the source, --at, --wrt, --format."""
+"""Options shared by the commands: the source, --at, --wrt, --format, and the policy for the
+files a command writes (--overwrite)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import click
 
 from autodiff.errors import InputError
+from autodiff.outputfile import Kind, check_output, check_outputs
 from autodiff.parse import parse_point
 
 
@@ -78,3 +80,23 @@ def expression_options(wrt: bool = False) -> Callable[[Callable], Callable]:
 def format_option(*choices: str, default: str = "table") -> Callable:
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="Output format.")
+
+
+def overwrite_option(f: Callable) -> Callable:
+    """``--overwrite``: let the command replace files of the kind it writes (a model by a
+    model, a PNG by a PNG); a file of another kind is never replaced."""
+    return click.option("--overwrite", is_flag=True,
+                        help="Replace existing output files of the kind written (never a "
+                             "file of another kind).")(f)
+
+
+def check_output_files(outputs: Mapping[str, tuple[str | None, Mapping[str, Kind]]],
+                       overwrite: bool = False, inputs: tuple[str | None, ...] = ()) -> None:
+    """The output-file policy (:mod:`autodiff.outputfile`) for every file a command writes,
+    applied before any work starts: ``outputs`` maps an option (``--save``) to its path (or
+    None) and the kinds by suffix (``outputfile.MODEL_FILE``). Two options naming one file,
+    or an output naming an input file, are refused too."""
+    check_outputs({option: path for option, (path, _) in outputs.items()}, inputs)
+    for option, (path, kinds) in outputs.items():
+        if path is not None:
+            check_output(path, option, kinds, overwrite)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from autodiff.extras import stability as st
+from autodiff.outputfile import FIGURE
 
-from .options import format_option
+from .options import check_output_files, format_option, overwrite_option
 
 
 @click.command()
@@ -15,7 +16,7 @@ from .options import format_option
               help="Inputs per function, spread over its range.")
 @click.option("--plot", "plot_file", metavar="FILE",
               help="Also draw the relative errors against the input (.png or .svg).")
-@click.option("--overwrite", is_flag=True, help="Replace an existing plot file.")
+@overwrite_option
 @format_option("table", "markdown", "latex", "json")
 def stability(names: tuple[str, ...], points: int, plot_file: str | None, overwrite: bool,
               fmt: str) -> None:
@@ -28,8 +29,7 @@ def stability(names: tuple[str, ...], points: int, plot_file: str | None, overwr
 
         autodiff stability logsigmoid log1p --plot stability.png
     """
-    if plot_file:
-        st.check_plot_target(plot_file, overwrite)
+    check_output_files({"--plot": (plot_file, FIGURE)}, overwrite)
     comps = st.compare_all(names, points)
     click.echo(st.render(comps, fmt), nl=False)
     if plot_file:

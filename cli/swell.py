@@ -7,10 +7,11 @@ import click
 from autodiff.methods.budget import Budget
 from autodiff.methods.compare import FORMATS
 from autodiff.methods.swell import LOGISTIC, study
+from autodiff.outputfile import FIGURE
 from autodiff.render import reports
 
 from .method_options import budget_options, plot_options
-from .options import EXPRESSION_COMMAND, format_option
+from .options import EXPRESSION_COMMAND, check_output_files, format_option
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
@@ -33,6 +34,7 @@ def swell(g: str, n_max: int, no_simplify: bool, seconds: float, max_nodes: int,
         autodiff swell --n 8 --plot swell.png
         autodiff swell "sin(x)*x" --n 5
     """
+    check_output_files({"--plot": (plot, FIGURE)}, overwrite)
     result = study(g, n_max, Budget(seconds, max_nodes), simplify=not no_simplify)
     if plot:
         from autodiff.render.plots import swell_plot

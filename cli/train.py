@@ -8,18 +8,12 @@ import sys
 import click
 
 from autodiff.errors import InputError
+from autodiff.outputfile import FIGURE, HISTORY, MODEL_FILE
 from autodiff.train import TrainConfig, run, save_model
 from autodiff.train.model import ACTIVATIONS, LOSSES, MODELS
-from autodiff.train.output import (
-    FIGURE_FORMATS,
-    check_outputs,
-    check_replaceable,
-    check_writable,
-    extension,
-)
 from autodiff.train.report import report_json, report_table
 
-from .options import format_option
+from .options import check_output_files, format_option
 from .progress import Progress
 from .training_options import (
     data_options,
@@ -56,7 +50,7 @@ def hidden_sizes(text: str) -> tuple[int, ...]:
 @format_option("table", "json")
 def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, epochs,
           schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,
-          n_features, standardize, plot, history_file, save, fmt) -> None:
+          n_features, standardize, plot, history_file, save, overwrite, fmt) -> None:
     """Train a linear, logistic or MLP model and report loss, metrics and weights.
 
     The defaults are the lecture's training loop (SGD with momentum 0.9, lr 0.01, batches of
@@ -67,19 +61,8 @@ def train(model, loss, hidden, activation, optimizer, lr, momentum, batch_size, 
     \b
         autodiff train --model logistic --optimizer adam --lr 0.05 --plot loss.png
     """
-    for path, option, allowed in ((plot, "--plot", FIGURE_FORMATS),
-                                  (history_file, "--history", (".json", ".csv")),
-                                  (save, "--save", (".json",))):
-        if path is not None:
-            extension(path, allowed, option)
-            check_writable(path, option)
-    check_outputs({"--plot": plot, "--history": history_file, "--save": save}, (data,))
-    if save is not None:
-        check_replaceable(save, "--save", '"format": "autodiff-model"')
-    if history_file is not None:
-        check_replaceable(history_file, "--history",
-                          '"format": "autodiff-history"' if history_file.lower().endswith(".json")
-                          else "epoch,lr,train_loss")
+    check_output_files({"--plot": (plot, FIGURE), "--history": (history_file, HISTORY),
+                        "--save": (save, MODEL_FILE)}, overwrite, (data,))
     config = TrainConfig(model=model, loss=loss, hidden=hidden_sizes(hidden),
                          activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
                          batch_size=batch_size, epochs=epochs, schedule=schedule, gamma=gamma,

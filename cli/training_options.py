@@ -8,6 +8,8 @@ import click
 
 from autodiff.train import OPTIMIZERS, SCHEDULES
 
+from .options import overwrite_option
+
 
 class BatchSize(click.ParamType):
     """A positive integer, or ``full`` for the whole training set (batch gradient descent)."""
@@ -80,13 +82,14 @@ def data_options(default_for: str, test_size: float) -> Callable:
 
 
 def output_options(save_help: str) -> Callable:
-    """--plot, --history and --save."""
+    """--plot, --history, --save and --overwrite."""
     return _stack(
         click.option("--plot", default=None, metavar="FILE",
                      help="Loss curves, .png or .svg."),
         click.option("--history", "history_file", default=None, metavar="FILE",
                      help="Per-epoch history, .json (with every step's loss) or .csv."),
         click.option("--save", default=None, metavar="FILE", help=save_help),
+        overwrite_option,
     )
 
 

@@ -229,7 +229,7 @@ def test_auto_takes_the_wasm_renderer_without_system_graphviz(tmp_path, monkeypa
     assert len(svg_nodes(out.read_text())) == 7
     result = run("graph", EXPR, "-o", str(tmp_path / "g.png"))
     assert result.exit_code == 2 and "PNG needs the system Graphviz" in result.output
-    result = run("graph", EXPR, "-o", str(out), "--renderer", "dot")
+    result = run("graph", EXPR, "-o", str(out), "--renderer", "dot", "--overwrite")
     assert result.exit_code == 2 and "--renderer wasm" in result.output
 
 
@@ -260,15 +260,17 @@ def test_an_existing_file_of_another_kind_is_not_overwritten(tmp_path):
     program = tmp_path / "lecture.svg"
     program.write_text("v1 = x1\nv2 = exp(v1)\n")
     result = run("graph", EXPR, "-o", str(program))
-    assert result.exit_code == 2 and "not overwriting" in result.output
+    assert result.exit_code == 2 and "not overwritten" in result.output
     assert program.read_text() == "v1 = x1\nv2 = exp(v1)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lecture.svg"]
 
 
-def test_an_existing_picture_of_the_same_kind_is_replaced(tmp_path):
+def test_an_existing_picture_of_the_same_kind_is_replaced_with_overwrite(tmp_path):
     out = tmp_path / "g.dot"
     out.write_text(graph.to_dot(parse("x1 + x2")))
-    assert run("graph", EXPR, "-o", str(out)).exit_code == 0
+    result = run("graph", EXPR, "-o", str(out))
+    assert result.exit_code == 2 and "add --overwrite" in result.output
+    assert run("graph", EXPR, "-o", str(out), "--overwrite").exit_code == 0
     assert out.read_text() == graph.to_dot(parse(EXPR))
 
 

@@ -111,3 +111,82 @@ def test_untampered_models_still_predict(saved_models):
     for source in ("mlp", "fit"):
         clean(run("predict", saved_models / f"{source}.json", "--data",
                   saved_models / "rows.csv"), 0)
+
+
+# --- the output-file policy ------------------------------------------------------------------
+
+FIT = ("fit", "sigmoid(w1*x1 + b)", "--params", "w1,b", "--epochs", "1")
+
+
+@pytest.mark.parametrize("option, name, text", [
+    ("--save", "notes.json", "my notes, not a model\n"),
+    ("--history", "hist.csv", "week,hours\n1,12\n"),
+    ("--plot", "photo.png", "not a picture at all"),
+    ("--explain-graph", "g.svg", "v1 = x1\n"),
+])
+def test_fit_never_replaces_a_file_of_another_kind(tmp_path, option, name, text):
+    f = tmp_path / name
+    f.write_text(text)
+    extra = ("--explain", "0") if option == "--explain-graph" else ()
+    r = clean(run(*FIT, *extra, option, f, "--overwrite"), 2)
+    assert "it is not overwritten" in r.output and option in r.output
+    assert f.read_text() == text
+
+
+def test_our_own_kind_is_replaced_only_with_overwrite(tmp_path):
+    model = tmp_path / "m.json"
+    clean(run(*FIT, "--save", model), 0)
+    first = model.read_text()
+    r = clean(run(*FIT, "--save", model, "--lr", "0.5"), 2)
+    assert "add --overwrite" in r.output and model.read_text() == first
+    clean(run(*FIT, "--save", model, "--lr", "0.5", "--overwrite"), 0)
+    assert model.read_text() != first
+
+
+def test_outputs_are_checked_before_training(tmp_path):
+    r = clean(run(*FIT, "--epochs", "100000", "--explain", "0",
+                  "--explain-graph", tmp_path / "g.jpg"), 2)
+    assert "--explain-graph" in r.output and "-o " not in r.output
+
+
+@pytest.mark.parametrize("args", [("stability", "logsigmoid", "--points", "5"),
+                                  ("swell", "--n", "2"),
+                                  ("numeric", "x*x", "--at", "x=1", "--study")])
+def test_a_plot_onto_a_folder_is_refused(tmp_path, args):
+    folder = tmp_path / "somedir.png"
+    folder.mkdir()
+    r = clean(run(*args, "--plot", folder, "--overwrite"), 2)
+    assert "is a folder" in r.output or "is a directory" in r.output
+
+
+def _without_write_permission():
+    """Runs in the child: drop the capabilities that let root write anywhere."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):                       # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl")
+
+
+@pytest.mark.parametrize("args", [("swell", "--n", "2"),
+                                  ("stability", "logsigmoid", "--points", "5")])
+def test_a_plot_into_a_read_only_folder_is_refused(tmp_path, args):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    preexec = _without_write_permission if os.geteuid() == 0 else None
+    command = [sys.executable, "-m", "autodiff_cli", *args, "--plot", str(folder / "p.png")]
+    try:
+        p = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                           preexec_fn=preexec)
+    except subprocess.SubprocessError as exc:
+        pytest.skip(f"cannot drop root's write permission here: {exc}")
+    finally:
+        folder.chmod(0o755)
+    assert "Traceback" not in p.stderr and p.returncode == 2, p.stderr
+    assert "cannot write into the folder" in p.stderr and not os.listdir(folder)

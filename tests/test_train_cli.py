@@ -304,13 +304,15 @@ def test_a_users_own_files_are_never_overwritten(tmp_path):
     notes.write_text('{"mine": true}')
     for args, message in (
         (["--data", data, "--target", "y", "--history", data], "input data file"),
-        (["--save", notes], "was not written by autodiff"),
-        (["--history", notes], "was not written by autodiff"),
+        (["--save", notes], "is not a model written by autodiff"),
+        (["--history", notes], "is not a history written by autodiff"),
         (["--history", tmp_path / "h.json", "--save", tmp_path / "h.json"], "the same file"),
     ):
         r = invoke("train", *SMALL, *args)
         assert r.exit_code == 2 and message in r.output, r.output
     assert data.read_text().startswith("a,y\n1,0") and notes.read_text() == '{"mine": true}'
     model, history = tmp_path / "m.json", tmp_path / "h.json"
-    for _ in range(2):                                   # our own files are replaced
-        train_json(*SMALL, "--save", model, "--history", history)
+    train_json(*SMALL, "--save", model, "--history", history)
+    r = invoke("train", *SMALL, "--save", model)         # our own: only with --overwrite
+    assert r.exit_code == 2 and "add --overwrite" in r.output, r.output
+    train_json(*SMALL, "--save", model, "--history", history, "--overwrite")

@@ -21,7 +21,6 @@ The pairs (:data:`PAIRS`), naive → stable:
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -267,14 +266,11 @@ def to_json(comps: list[Comparison]) -> dict[str, Any]:
 
 
 def check_plot_target(path: str, overwrite: bool = False) -> None:
-    """A plot is a new .png or .svg file in an existing folder (or ``overwrite``)."""
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".png", ".svg"):
-        raise InputError(f"--plot {path}: the plot is written as .png or .svg")
-    if os.path.exists(path) and not overwrite:
-        raise InputError(f"--plot {path}: the file exists; remove it or add --overwrite")
-    if not os.path.isdir(os.path.dirname(path) or "."):
-        raise InputError(f"--plot {path}: no folder {os.path.dirname(path)}")
+    """A plot is a new .png or .svg file in an existing folder, or one of ours with
+    ``overwrite`` (the policy of :mod:`autodiff.outputfile`)."""
+    from ..outputfile import FIGURE, check_output
+
+    check_output(path, "--plot", FIGURE, overwrite)
 
 
 def plot(comps: list[Comparison], path: str, overwrite: bool = False) -> str:
@@ -307,6 +303,7 @@ def plot(comps: list[Comparison], path: str, overwrite: bool = False) -> str:
         row[0].legend(fontsize=7, loc="best")
     fig.suptitle("Relative error against mpmath (non-finite drawn at 10; ε dotted)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    from ..outputfile import write_figure
+
+    write_figure(fig, path)
     return path

@@ -6,10 +6,9 @@ backend, so no display is needed. A plot never overwrites an existing file unles
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..outputfile import FIGURE, check_output, write_figure
 
 if TYPE_CHECKING:
     from ..methods.numeric import StepStudy
@@ -28,14 +27,9 @@ def _figure() -> tuple[Any, Any]:
 
 
 def _target(path: str, overwrite: bool) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".png", ".svg"):
-        raise InputError(f"--plot {path}: the plot is written as .png or .svg")
-    if os.path.exists(path) and not overwrite:
-        raise InputError(f"--plot {path}: the file exists; remove it or add --overwrite")
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        raise InputError(f"--plot {path}: no folder {folder}")
+    """The policy of :mod:`autodiff.outputfile` for a plot (a new .png or .svg, or one of
+    ours with ``overwrite``)."""
+    check_output(path, "--plot", FIGURE, overwrite)
     return path
 
 
@@ -56,8 +50,7 @@ def step_study_plot(study: StepStudy, path: str, overwrite: bool = False) -> str
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    write_figure(fig, path)
     return path
 
 
@@ -86,6 +79,5 @@ def swell_plot(study: SwellStudy, path: str, overwrite: bool = False) -> str:
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    write_figure(fig, path)
     return path

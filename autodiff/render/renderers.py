@@ -114,33 +114,16 @@ def format_of(path: str | os.PathLike) -> str:
     return SUFFIXES[suffix]
 
 
-def _looks_like(data: bytes, fmt: str) -> bool:
-    head = data[:2048].lstrip()
-    if fmt == "png":
-        return head.startswith(b"\x89PNG")
-    if fmt == "svg":
-        return head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head
-    return head.startswith((b"digraph", b"strict", b"graph", b"//", b"/*", b"#"))
-
-
-def check_target(path: str | os.PathLike) -> str:
+def check_target(path: str | os.PathLike, option: str = "-o", overwrite: bool = True) -> str:
     """Check that a picture can be written to ``path`` and return its format.
 
-    The folder must exist; an existing file is replaced only if it is of the same kind (an
-    SVG by an SVG…), so that a trace program or a note is never overwritten by mistake."""
+    The policy of :mod:`autodiff.outputfile`: the folder must exist and take a new file; an
+    existing file is replaced only if it is of the same kind (an SVG by an SVG…) and
+    ``overwrite``, so that a trace program or a note is never overwritten by mistake."""
+    from ..outputfile import PICTURE, check_output
+
     fmt = format_of(path)
-    p = Path(path)
-    folder = p.parent
-    if not folder.is_dir():
-        raise InputError(f"-o {path}: the folder {folder} does not exist")
-    if p.exists():
-        if not p.is_file():
-            raise InputError(f"-o {path}: exists and is not a file")
-        with open(p, "rb") as fh:
-            head = fh.read(2048)
-        if head and not _looks_like(head, fmt):
-            raise InputError(f"-o {path}: the file exists and is not {fmt.upper()}; not "
-                             f"overwriting it (remove it or choose another name)")
+    check_output(os.fspath(path), option, PICTURE, overwrite)
     return fmt
 
 
