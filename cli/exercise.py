@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import click
@@ -9,18 +10,24 @@ import click
 from autodiff.errors import InputError
 from autodiff.extras.exercises import EXERCISES, grade, render
 from autodiff.extras.exercises import exercise as find
-from autodiff.extras.exercises.grader import TIMEOUT
+from autodiff.extras.exercises.grader import TIMEOUT, grade_folder
+from autodiff.extras.exercises.render import grades_csv, grades_results_json
+from autodiff.outputfile import GRADES_CSV, RESULTS_JSON, write_atomic
 
-FORMATS = click.Choice(["table", "markdown", "json"])
+from .options import check_output_files, overwrite_option
+
+FORMATS = click.Choice(["table", "markdown", "json", "results-json"])
 
 
 @click.group()
 def exercise() -> None:
     """Coding exercises: write the stub, fill it in, have it graded.
 
+    \b
         autodiff exercise list
         autodiff exercise stub adam_step -o adam.py
         autodiff exercise check adam_step adam.py
+        autodiff exercise grade adam_step submissions/ -o grades.csv -j 4
     """
 
 
@@ -38,7 +45,8 @@ def show(name: str) -> None:
     """The statement of exercise NAME and the names your file must define."""
     e = find(name)
     click.echo(f"{e.name}: {e.title}  [{e.section}]\n\n{e.task()}\n\n"
-               f"Your file must define: {', '.join(e.defines)}")
+               f"Your file must define: {', '.join(e.defines)}\n"
+               f"Your file may import: {', '.join(e.imports)} ({e.why})")
 
 
 @exercise.command()
@@ -79,3 +87,42 @@ def check(name: str, file: str, timeout: float, fmt: str) -> None:
     result = grade(name, file, timeout=timeout)
     click.echo(render(result, fmt))
     raise SystemExit(0 if result.passed else 1)
+
+
+@exercise.command("grade")
+@click.argument("name")
+@click.argument("folder", metavar="SUBMISSIONS_DIR")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="grades.csv (one row per file: file, score, max_score, seconds, "
+                   "first_failure) or results.json (--format results-json).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=64), default=1, show_default=True,
+              help="Files graded at the same time.")
+@click.option("--timeout", type=click.FloatRange(min=0.5, max=600), default=TIMEOUT,
+              show_default=True, help="Wall-clock limit of each file's grading, in seconds.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "results-json"]), default=None,
+              help="The format of -o (default: by its suffix, .csv or .json).")
+@overwrite_option
+def grade_(name: str, folder: str, output: str, jobs: int, timeout: float, fmt: str | None,
+           overwrite: bool) -> None:
+    """Grade every .py file of SUBMISSIONS_DIR for exercise NAME, JOBS at a time.
+
+    Each file is graded as `autodiff exercise check` grades it, in its own processes; a file
+    that does not load, loops or crashes gets its row and the others go on. score is the
+    number of checks passed, max_score the number of checks.
+
+    \b
+        autodiff exercise grade adam_step submissions/ -o grades.csv -j 4
+        autodiff exercise grade adam_step submissions/ -o results.json
+    """
+    find(name)
+    fmt = fmt or ("results-json" if output.lower().endswith(".json") else "csv")
+    check_output_files({"-o": (output, {".csv": GRADES_CSV} if fmt == "csv"
+                                else {".json": RESULTS_JSON})}, overwrite)
+    rows = grade_folder(name, folder, jobs, timeout)
+    if fmt == "csv":
+        write_atomic(output, grades_csv(rows))
+    else:
+        write_atomic(output, json.dumps(grades_results_json(name, rows), indent=2,
+                                        ensure_ascii=False) + "\n")
+    full = sum(r.score == r.max_score for r in rows)
+    click.echo(f"graded {len(rows)} files: {full} with full marks; wrote {output}", err=True)

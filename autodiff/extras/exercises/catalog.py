@@ -1,9 +1,10 @@
 """The exercises of the lecture's coding assignment: what each asks and where its stub lives.
 
 An exercise is a stub the student fills in (``stubs/NAME.py``, shown by ``autodiff exercise
-stub NAME``), a reference solution kept for the tests (``solutions/NAME.py``, never shown), and
-the property checks that grade a file (:mod:`.rules_properties`, :mod:`.training_properties`,
-:mod:`.loop_properties`).
+stub NAME``), the modules a submission may import, and the property checks that grade a file
+(:mod:`.rules_properties`, :mod:`.training_properties`, :mod:`.loop_properties`). The reference
+solutions are not part of the package (they live with the tests): the checks derive every
+expected value from the library's own implementations, in the grading process.
 """
 
 from __future__ import annotations
@@ -23,17 +24,12 @@ class Exercise:
     title: str
     section: str
     defines: tuple[str, ...]
+    imports: tuple[str, ...] = ("numpy", "math")
+    why: str = "the exercise is to write this yourself, not to call autodiff's own"
 
     def stub(self) -> str:
         """The stub's source text: the task in its docstrings, bodies to fill in."""
         return _read("stubs", self.name)
-
-    def solution(self) -> str:
-        """The reference solution's source text (for the tests; not shown to students)."""
-        return _read("solutions", self.name)
-
-    def solution_path(self) -> str:
-        return str(resources.files(__package__) / "solutions" / f"{self.name}.py")
 
     def task(self) -> str:
         """The stub's module docstring: the statement of the exercise."""
@@ -53,7 +49,9 @@ EXERCISES: dict[str, Exercise] = {e.name: e for e in [
     Exercise("bce_gradient", "The gradient of logistic regression's binary cross entropy",
              "Loss functions", ("bce_gradient",)),
     Exercise("adam_step", "One step of Adam, as torch.optim.Adam takes it",
-             "Optimizers", ("adam_step",)),
+             "Optimizers", ("adam_step",),
+             why="the exercise is to write Adam's step yourself, not to call "
+                 "autodiff.optim.Adam"),
     Exercise("dataloader", "A mini-batch loader for mini-batch SGD",
              "Gradient descent", ("MiniBatchLoader",)),
     Exercise("training_loop", "The lecture's training loop, written out",

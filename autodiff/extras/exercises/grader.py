@@ -1,22 +1,28 @@
-"""Grade a student's file: a separate process, a time limit, and a verdict per check.
+"""Grade a student's file: the verdict is computed in a grading process of our own.
 
-:func:`grade` never imports the student's file: it starts ``python -I`` (isolated: no current
-folder, no ``PYTHON*`` variables, no user site) running :mod:`.runner`, in a new session, with
-resource limits where the platform has them (CPU seconds, output size, address space), and
-kills the whole session when the wall-clock ``timeout`` passes. An infinite loop therefore costs
-``timeout`` seconds and is reported on the check that was running; a syntax error is reported
-with its line and column; an exception names the student's line.
+:func:`grade` never imports the student's file. It starts the grading process
+(:mod:`.supervise`, ``python -I``), which refuses forbidden imports, starts the student's
+process (:mod:`.runner`) with resource limits (CPU seconds, output size, address space), calls
+the student's functions there on inputs it chooses, and compares what they return with the
+answers it computes itself. Nothing the student's process prints, writes or patches is read as
+a verdict. When grading ends every process the student's file started is killed
+(:mod:`.containment`). An infinite loop costs ``timeout`` seconds and is reported on the check
+that was running; a syntax error is reported with its line and column; an exception names the
+student's line.
+
+:func:`grade_folder` grades every ``*.py`` of a folder, ``jobs`` at a time, one row each,
+never stopping on a bad file.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +35,9 @@ from .properties import CHECKS
 TIMEOUT = 30.0
 OUTPUT_LIMIT = 16 * 2**20  # bytes the student's program may print
 MEMORY_LIMIT = 4 * 2**30   # bytes of address space
-_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the autodiff package
-_CHILD = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
-          "from autodiff.extras.exercises.runner import main; main(sys.argv[1:])")
+ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding the autodiff package
+_GRADER = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+           "from autodiff.extras.exercises.supervise import main; main(sys.argv[1:])")
 
 
 @dataclass
@@ -66,6 +72,23 @@ class Grade:
     def score(self) -> tuple[int, int]:
         return sum(c.status == "pass" for c in self.checks), len(CHECKS[self.exercise])
 
+    @property
+    def first_failure(self) -> str:
+        """The first check that did not pass, and why (or why nothing ran), on one line."""
+        if self.load_error:
+            text = self.load_error
+        else:
+            c = next((c for c in self.checks if c.status != "pass"), None)
+            text = f"{c.title}: {c.status}" + (f": {c.message}" if c.message else "") if c \
+                else ""
+        return " ".join(text.split())[:300]
+
+    @classmethod
+    def from_json(cls, doc: dict) -> Grade:
+        return cls(doc["exercise"], doc["file"],
+                   [CheckResult(c["check"], c["status"], c["message"], c["hint"])
+                    for c in doc["checks"]], doc["load_error"], doc["output"])
+
     def to_json(self) -> dict:
         passed, total = self.score
         return {"exercise": self.exercise, "file": self.file, "passed": self.passed,
@@ -73,7 +96,8 @@ class Grade:
                 "checks": [c.to_json() for c in self.checks], "output": self.output}
 
 
-def _limits(timeout: float) -> None:  # runs in the child, before exec
+def limits(timeout: float) -> None:
+    """Resource limits of the student's process (runs in it, before exec)."""
     try:
         import resource
     except ImportError:  # pragma: no cover (not on Windows)
@@ -90,55 +114,13 @@ def _limits(timeout: float) -> None:  # runs in the child, before exec
             pass
 
 
-def _events(path: str) -> list[dict]:
-    events = []
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            try:
-                events.append(json.loads(line))
-            except json.JSONDecodeError:
-                break  # a line cut short by a kill
-    return events
-
-
-def _tail(path: str, lines: int = 20) -> str:
+def tail(path: str, lines: int = 20) -> str:
+    """The last ``lines`` lines of what the student's program printed, long lines cut."""
     with open(path, "rb") as fh:
         fh.seek(max(0, os.path.getsize(path) - 8192))
         text = fh.read().decode("utf-8", errors="replace")
     return "\n".join(line if len(line) <= 160 else line[:157] + "..."
                      for line in text.splitlines()[-lines:])
-
-
-def _run(name: str, path: str, timeout: float, folder: str) -> tuple[list[dict], str, str]:
-    """Run the grading process; return its events, its output and why it stopped early."""
-    results = os.path.join(folder, "results.jsonl")
-    open(results, "w").close()
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
-    with open(os.path.join(folder, "output.txt"), "wb") as output:
-        proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, _ROOT, name, path, results],
-                                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                cwd=folder, env=env, start_new_session=True,
-                                preexec_fn=lambda: _limits(timeout))
-        stopped = ""
-        try:
-            code = proc.wait(timeout=timeout)
-            if code < 0:
-                sig = signal.Signals(-code).name
-                stopped = (f"the grading process was killed by {sig} (a CPU, memory or output "
-                           "limit: an infinite loop, or far too much printing?)")
-            elif code != 0:
-                stopped = f"the grading process exited with status {code}"
-        except subprocess.TimeoutExpired:
-            stopped = f"timed out after {timeout:g} s: an infinite loop, or a very slow one?"
-        finally:  # also whatever the student's program started in its session
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            proc.wait()
-    return _events(results), _tail(os.path.join(folder, "output.txt")), stopped
 
 
 def grade(name: str, path: str | os.PathLike, timeout: float = TIMEOUT) -> Grade:
@@ -149,30 +131,56 @@ def grade(name: str, path: str | os.PathLike, timeout: float = TIMEOUT) -> Grade
         raise InputError(f"no such file: {os.fspath(path)}")
     if not timeout > 0:
         raise InputError(f"--timeout must be positive, got {timeout}")
-    folder = tempfile.mkdtemp(prefix="autodiff-exercise-")
+    proc = subprocess.Popen([sys.executable, "-I", "-c", _GRADER, ROOT, name, file, str(timeout)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
     try:
-        events, output, stopped = _run(name, file, timeout, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    result = Grade(name, os.fspath(path), output=output)
-    checks = CHECKS[name]
-    started = None
-    for event in events:
-        if event["event"] == "load_error":
-            result.load_error = event["message"]
-        elif event["event"] == "start":
-            started = event["index"]
-        elif event["event"] == "result":
-            started = None
-            result.checks.append(CheckResult(checks[event["index"]].title, event["status"],
-                                             event["message"], event["hint"]))
-    if not events and not result.load_error:
-        result.load_error = stopped or "the grading process wrote no result"
-    if started is not None:
-        status = "timeout" if stopped.startswith("timed out") else "error"
-        result.checks.append(CheckResult(checks[started].title, status,
-                                         stopped or "the grading process stopped here",
-                                         checks[started].hint))
-    if not result.load_error:
-        result.checks += [CheckResult(c.title, "not run") for c in checks[len(result.checks):]]
+        out, err = proc.communicate(timeout=timeout + 30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+    try:
+        result = Grade.from_json(json.loads(out.decode("utf-8").splitlines()[-1]))
+    except (ValueError, IndexError, KeyError, TypeError):
+        reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no result"]
+        result = Grade(name, file, load_error=f"the grading process failed: {reason[0][:300]}")
+    result.file = os.fspath(path)
     return result
+
+
+@dataclass
+class Row:
+    """One submission's line in grades.csv."""
+
+    file: str
+    score: int
+    max_score: int
+    seconds: float
+    first_failure: str
+    grade: Grade | None = None
+
+
+def grade_folder(name: str, folder: str | os.PathLike, jobs: int = 1,
+                 timeout: float = TIMEOUT) -> list[Row]:
+    """Grade every ``*.py`` file of ``folder`` (not its subfolders), ``jobs`` at a time, in
+    the order of their names; a file that cannot be graded gets a row saying why."""
+    exercise(name)
+    base = os.fspath(folder)
+    if not os.path.isdir(base):
+        raise InputError(f"{base}: no such folder")
+    files = sorted(f for f in os.listdir(base) if f.endswith(".py")
+                   and os.path.isfile(os.path.join(base, f)))
+    if not files:
+        raise InputError(f"{base}: no .py files to grade")
+    total = len(CHECKS[name])
+
+    def one(f: str) -> Row:
+        start = time.monotonic()
+        try:
+            g = grade(name, os.path.join(base, f), timeout)
+        except Exception as exc:  # noqa: BLE001 (never stop on one file)
+            return Row(f, 0, total, round(time.monotonic() - start, 2), f"not graded: {exc}")
+        return Row(f, g.score[0], total, round(time.monotonic() - start, 2), g.first_failure, g)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, files))

@@ -1,7 +1,8 @@
 """Checks of ``training_loop``: the student's loop against the lecture's, on the same pieces.
 
 Two identical set-ups (model weights, seeded ``DataLoader``, loss, optimizer, scheduler) are
-built; the student's ``train`` runs on one and the lecture's loop (below) on the other. The
+built: the student's ``train`` runs on one in the student's process, the lecture's loop
+(below) on the other in the grading process. The
 weights, the per-epoch losses and the final learning rate must agree. A mismatch is matched
 against the usual mistakes (no ``zero_grad``, the scheduler stepped per batch) for the hint.
 """
@@ -16,7 +17,7 @@ import numpy as np
 from .properties import CheckFailed, as_array, check, expect_close, function
 
 
-def _setup(task: str, seed: int, zero_grad: bool = True) -> dict[str, Any]:
+def setup(task: str, seed: int) -> dict[str, Any]:
     from ... import nn, optim
     from ...autograd import Tensor
     from ...data import DataLoader, TensorDataset
@@ -58,28 +59,31 @@ def lecture_loop(model, loader, loss_fn, optimizer, scheduler, n_epochs, zero_gr
     return history
 
 
-def _weights(model) -> np.ndarray:
+def weights(model) -> np.ndarray:
     return np.concatenate([p.data.ravel() for p in model.parameters()])
 
 
 def _compare(m: ModuleType, task: str, seed: int, epochs: int) -> None:
-    mine, ref = _setup(task, seed), _setup(task, seed)
-    losses = function(m, "train")(**mine, n_epochs=epochs)
+    function(m, "train")
+    mine = m.run_training(task, seed, epochs)   # the student's train, in the student's process
+    ref = setup(task, seed)
     want = lecture_loop(**ref, n_epochs=epochs)
-    lr, lr_ref = mine["optimizer"].param_groups[0]["lr"], ref["optimizer"].param_groups[0]["lr"]
+    lr, lr_ref = mine["lr"], ref["optimizer"].param_groups[0]["lr"]
     if not np.isclose(lr, lr_ref, rtol=1e-12):
         raise CheckFailed(f"after {epochs} epochs the learning rate is {lr:.6g}, expected "
                           f"{lr_ref:.6g} = 0.9^{epochs} × the initial one",
                           "call scheduler.step() once per epoch, after the inner loop")
-    w, w_ref = _weights(mine["model"]), _weights(ref["model"])
-    if not np.allclose(w, w_ref, rtol=1e-9, atol=1e-12):
-        stale = _setup(task, seed)
+    w, w_ref = as_array(mine["weights"], "the weights"), weights(ref["model"])
+    if w.shape != w_ref.shape or not np.allclose(w, w_ref, rtol=1e-9, atol=1e-12):
+        stale = setup(task, seed)
         lecture_loop(**stale, n_epochs=epochs, zero_grad=False)
         hint = ("the gradients accumulate: call optimizer.zero_grad() after each step"
-                if np.allclose(w, _weights(stale["model"]), rtol=1e-9) else
-                "one backward() and one optimizer.step() per mini-batch, in the loader's order")
+                if w.shape == w_ref.shape and np.allclose(w, weights(stale["model"]), rtol=1e-9)
+                else "one backward() and one optimizer.step() per mini-batch, in the loader's "
+                     "order")
         raise CheckFailed(f"after {epochs} epochs the weights are {np.round(w, 6).tolist()}, "
                           f"the lecture's loop gives {np.round(w_ref, 6).tolist()}", hint)
+    losses = mine["losses"]
     if not isinstance(losses, list | tuple) or len(losses) != epochs:
         raise CheckFailed(f"train returned {type(losses).__name__} "
                           f"{str(losses)[:60]}, not a list of {epochs} losses",
@@ -105,6 +109,7 @@ def _loop_linear(m: ModuleType) -> None:
 @check("training_loop", "the training loss decreases over 10 epochs",
        "step against the gradient: loss.backward(), then optimizer.step()")
 def _loop_decreases(m: ModuleType) -> None:
-    losses = as_array(function(m, "train")(**_setup("logistic", 3), n_epochs=10), "train")
+    function(m, "train")
+    losses = as_array(m.run_training("logistic", 3, 10)["losses"], "train")
     if losses.shape != (10,) or not losses[-1] < losses[0]:
         raise CheckFailed(f"the epoch losses are {np.round(losses, 4).tolist()}")

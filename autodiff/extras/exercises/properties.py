@@ -1,8 +1,10 @@
 """Property checks: how a student's file is graded, check by check.
 
-Each exercise has an ordered list of checks, registered with :func:`check`. A check receives
-the student's module (loaded in the grading process, never in the CLI's) and either returns
-(passed) or raises :class:`CheckFailed` with what was expected, what came back, and a hint.
+Each exercise has an ordered list of checks, registered with :func:`check`. A check runs in the
+grading process and receives the student's module as a :class:`~.remote.Student`: calling its
+functions runs them in the student's process on the inputs the check chose, and the check
+compares what comes back with the answer it computes itself. It either returns (passed) or
+raises :class:`CheckFailed` with what was expected, what came back, and a hint.
 Inputs are drawn from seeded generators, so a verdict is reproducible.
 """
 
@@ -54,7 +56,8 @@ def function(module: ModuleType, name: str) -> Callable[..., Any]:
         raise CheckFailed(f"your file defines no `{name}`",
                           f"start from the stub: autodiff exercise stub {module.__name__}")
     if not callable(fn):
-        raise CheckFailed(f"`{name}` in your file is a {type(fn).__name__}, not a function")
+        what = getattr(fn, "what", f"a {type(fn).__name__}")
+        raise CheckFailed(f"`{name}` in your file is {what}, not a function")
     return fn
 
 

@@ -1,32 +1,39 @@
-"""The grading process: load the student's file, run the checks, write one JSON line each.
+"""The student's process: load the student's file, then run what the grading process asks.
 
-Run by :mod:`.grader` as a separate ``python -I`` process with a time limit, never imported
-into the CLI's process. Protocol, one JSON object a line in the results file (flushed at once,
-so that what ran before an infinite loop survives it)::
+Run by :mod:`.supervise` as a separate ``python -I`` process with resource limits. It decides
+nothing: it calls the student's functions on the inputs the grading process sends and sends
+back what they returned (:mod:`.wire`); the grading process compares them with the answers it
+computes itself. Whatever this process (or the student's code in it) prints, forges or patches
+changes no verdict, only the outputs it returns.
 
-    {"event": "loaded"}                                   or
-    {"event": "load_error", "message": "SyntaxError: … line 3 …"}
-    {"event": "start", "index": k}
-    {"event": "result", "index": k, "status": "pass" | "fail" | "error", "message": …, "hint": …}
+Requests and replies, one JSON object a line on the channel (two pipes)::
+
+    → {"loaded": {"adam_step": "function"}}  or  {"load_error": "SyntaxError: … line 3 …"}
+    ← {"op": "call", "fn": "adam_step" | {"ref": k}, "args": [...], "kwargs": {...}}
+    → {"ok": value, "args": [...], "kwargs": {...}}    (the arguments after the call)
+      or {"raised": "NameError: … (student.py, line 2, in …)", "not_implemented": false}
+    ← {"op": "len" | "iter", "ref": k}     → {"ok": value}
+    ← {"op": "train", "task": "logistic", "seed": 1, "epochs": 3}
+    → {"ok": {"dict": [["losses", …], ["weights", …], ["lr", …]]}}
 """
 
 from __future__ import annotations
 
 import errno
 import importlib.util
-import json
 import os
 import sys
 import traceback
 from types import ModuleType
-from typing import IO
+from typing import Any
 
-from . import loop_properties, rules_properties, training_properties  # noqa: F401 (register
-from .properties import CHECKS, CheckFailed
+from . import wire
+
+ITER_LIMIT = 100_000  # batches of one epoch sent back
 
 
 def load(name: str, path: str) -> ModuleType:
-    """Execute the student's file as module ``name`` (its folder is searched last for imports)."""
+    """Execute the student's file as module ``name`` (its folder is searched last)."""
     sys.path.append(os.path.dirname(path))
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -37,7 +44,7 @@ def load(name: str, path: str) -> ModuleType:
 
 
 def syntax_message(exc: SyntaxError) -> str:
-    """``SyntaxError in FILE, line L, column C: MSG`` with the line and a caret under the column."""
+    """``SyntaxError in FILE, line L, column C: MSG`` with the line and a caret."""
     where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
     text = f"SyntaxError in {os.path.basename(exc.filename or 'your file')}, {where}: {exc.msg}"
     if exc.text:
@@ -51,7 +58,10 @@ def exception_message(exc: BaseException, path: str) -> str:
     """``TYPE: MSG (FILE, line L, in FUNC: CODE)`` at the student's innermost frame."""
     if isinstance(exc, SyntaxError):
         return syntax_message(exc)
-    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    try:
+        text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    except BaseException:  # noqa: BLE001 (a student's exception whose str() raises)
+        text = type(exc).__name__
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         text = "your program printed more than the output limit (16 MB)"
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
@@ -59,42 +69,92 @@ def exception_message(exc: BaseException, path: str) -> str:
     if frames:
         f = frames[-1]
         text += f" ({os.path.basename(path)}, line {f.lineno}, in {f.name}: {f.line})"
-    return text
+    return text[:2000]
 
 
-def run(name: str, path: str, out: IO[str]) -> None:
-    """Grade ``path`` against the checks of exercise ``name``, writing to ``out``."""
-    def emit(**event) -> None:
-        out.write(json.dumps(event) + "\n")
-        out.flush()
+class Server:
+    """Answers the grading process's requests with the student's module ``module``."""
 
-    try:
-        module = load(name, path)
-    except BaseException as exc:  # noqa: BLE001 (the student's code may raise anything)
-        emit(event="load_error", message=exception_message(exc, path))
-        return
-    emit(event="loaded")
-    for index, chk in enumerate(CHECKS[name]):
-        emit(event="start", index=index)
+    def __init__(self, module: ModuleType, path: str) -> None:
+        self.module, self.path = module, path
+        self.refs: dict[int, Any] = {}
+
+    def value(self, obj: Any) -> Any:
+        v = wire.decode(obj)
+        if isinstance(v, wire.Ref):
+            return self.refs[v.id]
+        return v
+
+    def answer(self, request: dict) -> dict:
+        op = request.get("op")
         try:
-            chk.run(module)
-        except CheckFailed as exc:
-            emit(event="result", index=index, status="fail", message=exc.message,
-                 hint=exc.hint or chk.hint)
-        except NotImplementedError as exc:
-            emit(event="result", index=index, status="fail",
-                 message=f"not implemented yet: {exc}", hint=chk.hint)
-        except BaseException as exc:  # noqa: BLE001
-            emit(event="result", index=index, status="error",
-                 message=exception_message(exc, path), hint=chk.hint)
-        else:
-            emit(event="result", index=index, status="pass", message="", hint="")
+            if op == "call":
+                fn = request["fn"]
+                f = self.value(fn) if isinstance(fn, dict) else getattr(self.module, fn)
+                args = [self.value(a) for a in request.get("args", [])]
+                kwargs = {k: self.value(v) for k, v in request.get("kwargs", {}).items()}
+                result = f(*args, **kwargs)
+                return {"ok": wire.encode(result, self.refs),
+                        "args": [wire.encode(a) for a in args],
+                        "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
+            if op == "len":
+                return {"ok": len(self.refs[request["ref"]])}
+            if op == "iter":
+                items = []
+                for item in self.refs[request["ref"]]:
+                    items.append(item)
+                    if len(items) > ITER_LIMIT:
+                        break
+                return {"ok": wire.encode(items)}
+            if op == "train":
+                return {"ok": wire.encode(self.train(request))}
+            return {"raised": f"unknown request {op!r}", "not_implemented": False}
+        except BaseException as exc:  # noqa: BLE001 (the student's code may raise anything)
+            if isinstance(exc, NotImplementedError):
+                return {"raised": str(exc)[:2000], "not_implemented": True}
+            return {"raised": exception_message(exc, self.path), "not_implemented": False}
+
+    def train(self, request: dict) -> dict:
+        """The student's ``train`` on the set-up ``(task, seed)`` of the training-loop checks."""
+        from .loop_properties import setup, weights
+
+        pieces = setup(str(request["task"]), int(request["seed"]))
+        losses = self.module.train(**pieces, n_epochs=int(request["epochs"]))
+        return {"losses": losses, "weights": weights(pieces["model"]),
+                "lr": float(pieces["optimizer"].param_groups[0]["lr"])}
 
 
 def main(argv: list[str]) -> None:
-    name, path, results = argv
-    with open(results, "a", encoding="utf-8") as out:
-        run(name, os.path.abspath(path), out)
+    name, path, rfd, wfd = argv[0], os.path.abspath(argv[1]), int(argv[2]), int(argv[3])
+    inbox, outbox = os.fdopen(rfd, "rb"), os.fdopen(wfd, "wb")
+
+    def send(message: dict) -> None:
+        outbox.write(wire.dumps(message))
+        outbox.flush()
+
+    if name == "training_loop":  # the pieces it is given are made in this process
+        from .loop_properties import setup
+        setup("logistic", 0)
+    try:
+        module = load(name, path)
+    except BaseException as exc:  # noqa: BLE001
+        send({"load_error": exception_message(exc, path)})
+        return
+    names = {}
+    for n in list(vars(module)):
+        if isinstance(n, str) and not n.startswith("_"):
+            v = vars(module)[n]
+            names[n] = "function" if callable(v) else type(v).__name__
+    send({"loaded": names})
+    server = Server(module, path)
+    for line in inbox:
+        try:
+            request = wire.loads(line)
+        except wire.WireError:
+            return
+        if request.get("op") == "quit":
+            return
+        send(server.answer(request))
 
 
 if __name__ == "__main__":
