@@ -4,6 +4,7 @@ files a command writes (--overwrite)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 
@@ -15,16 +16,58 @@ from autodiff.parse import parse_point
 
 
 def read_source(arg: str) -> str:
-    """EXPR_OR_FILE: ``-`` reads stdin, an existing file is read, anything else is the text."""
+    """EXPR_OR_FILE: ``-`` reads stdin, an existing file is read, the name of a shipped example
+    (``lecture``, ``baydin2018``) is that example, a missing file is "no such file", and
+    anything else is the expression itself.
+
+    An argument is taken for a file (and refused when missing) when it looks like one: it
+    has a suffix such as ``.trace`` (``name.ext`` is never an expression), or a ``/`` that is
+    no division (see :func:`_looks_like_a_path`). A byte-order mark at the start of a file
+    is skipped."""
+    from autodiff.examples import example, names
+
     if arg == "-":
         return sys.stdin.read()
     if os.path.isfile(arg):
         try:
-            with open(arg, encoding="utf-8") as fh:
+            with open(arg, encoding="utf-8-sig") as fh:
                 return fh.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read {arg}: {exc}") from None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise InputError(f"cannot read {arg}: {reason}") from None
+    if os.path.isdir(arg):
+        raise InputError(f"{arg}: is a folder, not a trace file")
+    text = example(arg)
+    if text is not None:
+        return text
+    if "\n" not in arg and _looks_like_a_path(arg):
+        raise InputError(f"{_cut(arg)}: no such file (the example traces: "
+                         f"{', '.join(names())})")
     return arg
+
+
+def _looks_like_a_path(arg: str) -> bool:
+    """A suffix (``lecture.trac``), a leading ``/``, ``./``, ``../`` or ``~``, a ``\\``, or a
+    ``/`` after an existing folder (``traces/lecture``), or a ``/`` in text that is no
+    expression; ``x1/x2`` stays a division."""
+    if re.search(r"[^\W\d]\w*\.[^\W\d]\w*\s*$", arg) or "\\" in arg \
+            or arg.startswith(("/", "./", "../", "~")):
+        return True
+    if "/" not in arg:
+        return False
+    if os.path.isdir(os.path.dirname(arg)):
+        return True
+    from autodiff.parse import parse
+
+    try:
+        parse(arg)
+    except InputError:
+        return True
+    return False
+
+
+def _cut(text: str, n: int = 120) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 #: For commands whose argument is an expression: ``autodiff trace "-x^2"`` is the expression

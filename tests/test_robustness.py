@@ -211,3 +211,31 @@ def test_the_wasm_renderer_short_of_memory_says_so(tmp_path):
     if p.returncode == 2:
         assert "memory" in p.stderr and "--renderer dot" in p.stderr
         assert not out.exists()
+
+
+# --- a missing file is not an expression; the examples ship inside the package ---------------
+
+@pytest.mark.parametrize("arg", ["traces/lecture.trac", "no-such-lecture.trace", "./mytrace",
+                                 "/no/such/dir/x", "notes.txt"])
+def test_a_missing_file_says_no_such_file(arg):
+    r = clean(run("trace", arg), 2)
+    assert "no such file" in r.output and "lecture" in r.output
+
+
+def test_a_division_is_still_an_expression():
+    j = json.loads(clean(run("trace", "x1/x2", "--at", "x1=1,x2=2", "--format", "json"), 0)
+                   .output)
+    assert j["value"] == 0.5
+
+
+@pytest.mark.parametrize("name", ["lecture", "baydin2018", "lecture.trace"])
+def test_the_shipped_examples_open_by_name_from_any_folder(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    r = clean(run("trace", name, "--at", "x1=1.5,x2=0.5", "--format", "json"), 0)
+    assert json.loads(r.output)["inputs"] == {"x1": 1.5, "x2": 0.5}
+
+
+def test_a_trace_file_may_start_with_a_byte_order_mark(tmp_path):
+    f = tmp_path / "bom.trace"
+    f.write_bytes("\ufeffv1 = x1\nv2 = sin(v1)\n".encode())
+    clean(run("trace", f, "--at", "x1=0"), 0)
