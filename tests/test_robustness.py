@@ -239,3 +239,21 @@ def test_a_trace_file_may_start_with_a_byte_order_mark(tmp_path):
     f = tmp_path / "bom.trace"
     f.write_bytes("\ufeffv1 = x1\nv2 = sin(v1)\n".encode())
     clean(run("trace", f, "--at", "x1=0"), 0)
+
+
+# --- output linear in the trace ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "latex"])
+def test_table_output_grows_linearly_and_says_what_it_elides(fmt):
+    sizes = {}
+    for n in (300, 1200):
+        r = clean(run("trace", "*".join(["x"] * n), "--at", "x=1.0001", "--format", fmt), 0)
+        sizes[n] = len(r.output)
+        assert f"({n - 2 - 11}" in r.output or "more terms, in --format json" in r.output
+    assert sizes[1200] < 5 * sizes[300]
+
+
+def test_json_keeps_every_rule_in_full():
+    r = clean(run("trace", "*".join(["x"] * 200), "--at", "x=1", "--format", "json"), 0)
+    v1 = next(row for row in json.loads(r.output)["trace"] if row["var"] == "v1")
+    assert v1["adjoint_rule"].count(" + ") == 199

@@ -132,12 +132,40 @@ def _summary(ev: Evaluation, style: str) -> list[str]:
     return [f"{k} = {format_value(v)}" for k, v in lines]
 
 
+#: Longest equation a table prints in full (characters); a longer one, an adjoint summed over
+#: many children, keeps its first terms and says how many it leaves out (``--format json`` has
+#: every rule in full). Rows are padded to the widest equation up to :data:`PAD_LIMIT`, so the
+#: output grows linearly with the trace, never with its length times its widest row.
+EQUATION_LIMIT = 160
+LATEX_LIMIT = 480   # the same for LaTeX source, about three times as long as the text it shows
+PAD_LIMIT = 60
+
+
+def elide(eq: str, limit: int = EQUATION_LIMIT, latex: bool = False) -> str:
+    """``eq`` if it is at most ``limit`` characters wide, else its first terms and
+    ``+ … (N more terms)``."""
+    if len(eq) <= limit:
+        return eq
+    lhs, sep, rhs = eq.partition(" = ")
+    terms = rhs.split(" + ")
+    kept, width = [], len(lhs) + len(sep)
+    for term in terms:
+        if width + len(term) + 3 > limit - 24 and kept:
+            break
+        kept.append(term if len(term) <= limit else term[:limit - 1] + "…")
+        width += len(term) + 3
+    left = len(terms) - len(kept)
+    said = f"{left} more term{'s' * (left != 1)}, in --format json"
+    more = (rf" + \dots\ \text{{({said})}}" if latex else f" + … ({said})") if left else ""
+    return f"{lhs}{sep}{' + '.join(kept)}{more}"
+
+
 def _width(s: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in s)
 
 
 def _pad(s: str, w: int) -> str:
-    return s + " " * (w - _width(s))
+    return s + " " * max(w - _width(s), 0)
 
 
 def _text(ev: Evaluation) -> str:
@@ -148,7 +176,8 @@ def _text(ev: Evaluation) -> str:
         out.append("")
     for title, rows in _sections(ev, "text"):
         out.append(title)
-        w = max(_width(eq) for eq, _ in rows)
+        rows = [(elide(eq), value) for eq, value in rows]
+        w = min(max(_width(eq) for eq, _ in rows), PAD_LIMIT)
         for eq, value in rows:
             line = f"  {_pad(eq, w)}" + (f"  = {format_value(value)}" if ev.at else "")
             out.append(line.rstrip())
@@ -167,10 +196,11 @@ def _markdown(ev: Evaluation) -> str:
         out.append("")
         if ev.at:
             out += ["| equation | value |", "| :- | -: |"]
-            out += [f"| ${_md_cell(eq)}$ | {format_value(v)} |" for eq, v in rows]
+            out += [f"| ${_md_cell(elide(eq, LATEX_LIMIT, True))}$ | {format_value(v)} |"
+                    for eq, v in rows]
         else:
             out += ["| equation |", "| :- |"]
-            out += [f"| ${_md_cell(eq)}$ |" for eq, _ in rows]
+            out += [f"| ${_md_cell(elide(eq, LATEX_LIMIT, True))}$ |" for eq, _ in rows]
         out.append("")
     summary = _summary(ev, "text")
     if summary:
@@ -190,7 +220,7 @@ def _latex(ev: Evaluation) -> str:
         out.append(f"% {title}")
         body = []
         for eq, v in rows:
-            lhs, rhs = eq.split(" = ", 1)
+            lhs, rhs = elide(eq, LATEX_LIMIT, True).split(" = ", 1)
             line = f"{lhs} &= {rhs}"
             if ev.at:
                 line += f" && = {_latex_number(v)}"
