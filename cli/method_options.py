@@ -31,7 +31,8 @@ def budget_options(f: Callable) -> Callable:
                           "simplified or printed.")(f)
     return click.option("--budget", "seconds", type=float, default=Budget.seconds,
                         show_default=True, metavar="SECONDS",
-                        help="Time budget of each sympy call.")(f)
+                        help="Time budget of all the command's symbolic (sympy) work: one "
+                             "deadline; what it cuts is reported.")(f)
 
 
 def plot_options(f: Callable) -> Callable:

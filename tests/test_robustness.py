@@ -257,3 +257,55 @@ def test_json_keeps_every_rule_in_full():
     r = clean(run("trace", "*".join(["x"] * 200), "--at", "x=1", "--format", "json"), 0)
     v1 = next(row for row in json.loads(r.output)["trace"] if row["var"] == "v1")
     assert v1["adjoint_rule"].count(" + ") == 199
+
+
+# --- symbolic work: one deadline per command; the worker dies with the command ------------------
+
+def test_one_deadline_for_all_the_symbolic_work_of_a_command():
+    import time
+
+    start = time.monotonic()
+    r = clean(run("swell", "--n", "400", "--budget", "1", "--no-simplify", "--format", "json"),
+              0)
+    assert time.monotonic() - start < 60
+    j = json.loads(r.output)
+    assert "not studied: the time budget of 1 s" in j["cut"]
+
+
+def test_the_sympy_worker_dies_with_the_command(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from autodiff.extras.exercises.containment import descendants
+
+    slow = tmp_path / "logistic.trace"  # simplify of its derivative runs for minutes
+    slow.write_text("l1 = 4*x*(1 - x)\n" + "".join(f"l{n} = 4*l{n - 1}*(1 - l{n - 1})\n"
+                                                   for n in range(2, 13)))
+    p = subprocess.Popen([sys.executable, "-m", "autodiff_cli", "symbolic", str(slow),
+                          "--budget", "120"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers = []
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = descendants(p.pid)
+        assert workers, "no sympy worker started"
+        time.sleep(2)                   # into the long simplify
+        os.kill(p.pid, signal.SIGTERM)
+        p.wait(timeout=30)
+        for _ in range(50):
+            alive = [w for w in workers if os.path.exists(f"/proc/{w}")
+                     and open(f"/proc/{w}/stat").read().split(") ")[1][0] != "Z"]
+            if not alive:
+                break
+            time.sleep(0.1)
+        assert not alive, "the sympy worker outlived the command"
+    finally:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -63,11 +63,13 @@ class SwellStudy:
     g: str
     rows: list[SwellRow] = field(default_factory=list)
     budget: Budget = field(default_factory=Budget)
+    cut: str = ""  # the values of n not studied because the time budget was used up
 
 
 def study(g: str = LOGISTIC, n_max: int = 6, budget: Budget | None = None,
           simplify: bool = True) -> SwellStudy:
-    """Measure expression swell for ``n = 1 … n_max``, each ``n`` under ``budget``."""
+    """Measure expression swell for ``n = 1 … n_max`` under ``budget`` (one deadline for
+    them all: the values of ``n`` it leaves no time for are named in ``cut``)."""
     budget = budget or Budget()
     base = parse(g)
     if n_max < 1:
@@ -75,6 +77,10 @@ def study(g: str = LOGISTIC, n_max: int = 6, budget: Budget | None = None,
     result = SwellStudy(g, [], budget)
     stages = ("cse", "simplify") if simplify else ("cse",)
     for n in range(1, n_max + 1):
+        if budget.started and budget.remaining() <= 0:
+            result.cut = (f"n = {n}…{n_max} not studied: the time budget of "
+                          f"{budget.seconds:g} s for the whole command was used up")
+            break
         t = compose(base, n)
         (name,) = t.inputs
         trace_ops = {"primal": operations(t), "forward": operations(tangent_trace(t, name)),

@@ -133,7 +133,8 @@ def swell(study: SwellStudy, fmt: str) -> str:
         return dump_json({"g": study.g, "budget": {"seconds": study.budget.seconds,
                                                    "max_nodes": study.budget.max_nodes},
                           "rows": [{"n": r.n, "sizes": r.sizes, "trace_operations": r.trace_ops,
-                                    "seconds": r.seconds, "note": r.note} for r in study.rows]})
+                                    "seconds": r.seconds, "note": r.note} for r in study.rows],
+                          "cut": study.cut or None})
     rows = []
     for r in study.rows:
         s = r.sizes
@@ -143,6 +144,8 @@ def swell(study: SwellStudy, fmt: str) -> str:
                      str(r.trace_ops["primal"]), str(r.trace_ops["forward"]),
                      str(r.trace_ops["reverse"]), f"{r.seconds:.2f}"])
     notes = [f"n = {r.n}: {r.note}" for r in study.rows if r.note]
+    if study.cut:
+        notes.append(study.cut)
     notes.append("ops = sympy.count_ops, nodes = expression-tree nodes; forward/reverse = "
                  "operations of the primal and derivative sweep of AD (one input)")
     grid = Grid(f"expression swell of the n-fold composition of g(x) = {study.g}",

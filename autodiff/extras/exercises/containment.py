@@ -23,35 +23,20 @@ grade as an unprivileged user (and in a container or VM for a class's untrusted 
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
-import sys
 import time
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+from ...processes import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, die_with_parent, prctl
 
-
-def _prctl(option: int, value: int) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, value, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+__all__ = ["become_subreaper", "descendants", "die_with_parent", "kill_descendants"]
 
 
 def become_subreaper() -> bool:
     """Make this process adopt every orphan below it, and hide its /proc entries from
     processes of the same user; False where the platform has no subreaper."""
-    _prctl(PR_SET_DUMPABLE, 0)
-    return _prctl(PR_SET_CHILD_SUBREAPER, 1)
-
-
-def die_with_parent() -> None:
-    """In a child (before exec): SIGKILL when the parent dies."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_DUMPABLE, 0)
+    return prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def _parents() -> dict[int, tuple[int, str]]:
