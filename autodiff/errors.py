@@ -33,8 +33,10 @@ class ParseError(InputError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        lines = self.source.splitlines() or [""]
-        text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
+        lines = self.source.split("\n")  # lines as the tokenizer counts them: \f is no break
+        text = lines[self.line - 1].rstrip("\r") if 0 < self.line <= len(lines) else ""
+        # one column per character: a form feed or a tab in the excerpt would move the caret
+        text = "".join(c if c.isprintable() else " " for c in text)
         where = f"line {self.line}, column {self.column}"
         out = f"{where}: {self.message}"
         if self.hint:
@@ -48,3 +50,13 @@ class ParseError(InputError):
         else:
             caret = self.column - 1
         return f"{out}\n  {text}\n  {' ' * caret}^"
+
+
+def readable(message: str, longest: int = 80) -> str:
+    """``message`` with every word longer than ``longest`` characters in its first line cut
+    to its start and its length (a 1 MB variable name is named, not repeated)."""
+    first, nl, rest = message.partition("\n")
+    words = first.split(" ")
+    cut = [w if len(w) <= longest else f"{w[:longest - 20]}…({len(w):,} characters)"
+           for w in words]
+    return " ".join(cut) + nl + rest

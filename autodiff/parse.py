@@ -119,6 +119,8 @@ def parse(source: str) -> Trace:
     >>> len(t), [s.var for s in t][:3]
     (7, ['v1', 'v2', 'v3'])
     """
+    if source.startswith("\ufeff"):  # a byte-order mark, as editors on Windows write
+        source = source[1:]
     with cycle_collection_paused(), _nesting_headroom():
         return _Parser(source).parse()
 
@@ -207,7 +209,8 @@ class _Parser:
             raise self.error("empty expression: nothing to differentiate",
                              hint='for example "x1*x2 + exp(x1*x2) - sin(x2)"')
         is_program = len(stmts) > 1 or any(
-            self.tokens[s + 1].kind == "=" for s, _ in stmts if self.tokens[s].kind == "name")
+            self.tokens[s + 1].kind == "=" or self.tokens[s].text == "return"
+            for s, _ in stmts if self.tokens[s].kind == "name")
         if not is_program:
             self.pos = stmts[0][0]
             out = self.expr()

@@ -7,7 +7,7 @@ import importlib
 import click
 
 from autodiff import __version__
-from autodiff.errors import InputError
+from autodiff.errors import InputError, readable
 
 #: Each command and the module that defines it, imported only when the command runs (so that
 #: ``autodiff trace`` loads neither sympy, matplotlib nor the training stack).
@@ -43,7 +43,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            raise BadInput(str(exc)) from None
+            raise BadInput(readable(str(exc))) from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

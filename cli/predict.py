@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import click
 
@@ -23,13 +24,14 @@ from .options import format_option
 def predict(model_file: str, data: str, fmt: str) -> None:
     """Predict every row of --data with MODEL (a JSON file from autodiff train or fit --save).
 
-    The features are standardized with the training statistics saved in MODEL. For a
+    --data may also name a shipped data set (breast-cancer, diabetes). The features are
+    standardized with the training statistics saved in MODEL. For a
     classifier the output is the probability of class 1 and the class (threshold ½); for a
     regression, the predicted value. When the file also has the target column, the accuracy
-    or R² is reported.
+    or R² is reported. --format table rounds to six digits; csv has every digit.
     """
     saved = _load(model_file)
-    header, values = read_matrix(data, required=saved.features)
+    header, values = _read_data(data, saved.features)
     X = values[:, [header.index(f) for f in saved.features]]
     mu = saved.predict(X)
     classification = saved.task == "classification"
@@ -44,16 +46,25 @@ def predict(model_file: str, data: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(out, indent=2))
         return
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
     name = f"p({saved.target}=1)" if classification else f"predicted_{saved.target}"
-    writer.writerow(["row", name, *(["class"] if classification else [])])
+    header_row = ["row", name, *(["class"] if classification else [])]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header_row)
+        for i, value in enumerate(mu, start=1):
+            writer.writerow([i, repr(float(value)),
+                             *([int(value >= 0.5)] if classification else [])])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    width = max(len(name), 12)
+    lines = [f"{'row':>6}  {name:>{width}}" + ("  class" if classification else "")]
     for i, value in enumerate(mu, start=1):
-        writer.writerow([i, repr(float(value)), *([int(value >= 0.5)] if classification else [])])
-    text = buf.getvalue()
-    if fmt == "table" and "metrics" in out:
-        text += "# " + ", ".join(f"{k} {v:.6g}" for k, v in out["metrics"].items()) + "\n"
-    click.echo(text, nl=False)
+        lines.append(f"{i:>6}  {float(value):>{width}.6g}"
+                     + (f"  {int(value >= 0.5):>5}" if classification else ""))
+    if "metrics" in out:
+        lines += ["", ", ".join(f"{k} {v:.6g}" for k, v in out["metrics"].items())]
+    click.echo("\n".join(lines))
 
 
 def _load(path: str):
@@ -65,3 +76,16 @@ def _load(path: str):
     if isinstance(doc, dict) and doc.get("format") == FORMAT:
         return SavedExpression.load(path)
     return load_model(path)
+
+
+def _read_data(data: str, features: tuple[str, ...]):
+    """The CSV file ``data``, or the shipped data set of that name (as ``train`` reads it)."""
+    from importlib import resources
+
+    from autodiff.datasets import SHIPPED
+
+    if not os.path.exists(data) and data in SHIPPED:
+        folder = resources.files("autodiff.datasets") / "data"
+        with resources.as_file(folder / SHIPPED[data].file) as path:
+            return read_matrix(path, required=features)
+    return read_matrix(data, required=features)

@@ -309,3 +309,61 @@ def test_the_sympy_worker_dies_with_the_command(tmp_path):
             os.killpg(p.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# --- misleading messages ------------------------------------------------------------------------
+
+def test_a_program_of_one_return_line_is_a_program(tmp_path):
+    f = tmp_path / "r.trace"
+    f.write_text("return sin(x1)\n")
+    j = json.loads(clean(run("trace", f, "--at", "x1=0", "--format", "json"), 0).output)
+    assert j["gradient"] == {"x1": 1.0}
+
+
+def test_a_form_feed_does_not_shift_the_excerpt(tmp_path):
+    f = tmp_path / "ff.trace"
+    f.write_text("v1 = x1 +\f x2\nv2 = v1 $\n")
+    r = clean(run("trace", f), 2)
+    assert "line 2, column 9" in r.output
+    excerpt, caret = r.output.splitlines()[1:3]
+    assert excerpt.strip() == "v2 = v1 $" and caret.index("^") == excerpt.index("$")
+
+
+def test_a_byte_order_mark_on_stdin_is_skipped():
+    clean(run("trace", "-", input="\ufeffv1 = x1\nv2 = exp(v1)\n"), 0)
+
+
+def test_a_huge_name_is_not_repeated_in_full():
+    r = clean(run("trace", "a" * 100_000, "--at", "b=1"), 2)
+    assert len(r.output) < 400 and "characters)" in r.output
+
+
+def test_a_missing_data_file_is_named_before_target(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = clean(run("train", "--data", "missing.csv"), 2)
+    assert "no such file" in r.output and "--target" not in r.output
+    (tmp_path / "d.csv").write_text("a,y\n1,0\n2,1\n")
+    r = clean(run("train", "--data", "d.csv"), 2)
+    assert "--target" in r.output
+
+
+def test_values_near_the_largest_float_are_blamed_on_the_data(tmp_path):
+    f = tmp_path / "big.csv"
+    f.write_text("x1,x2,y\n" + "".join(f"{(-1) ** k * 1.5e307!r},{k}.0,{k % 2}\n"
+                                       for k in range(20)))
+    r = clean(run("train", "--data", f, "--target", "y", "--epochs", "1"), 2)
+    assert "x1: values up to 1.5e+307 overflow when standardized" in r.output
+    assert "learning rate" not in r.output
+
+
+def test_predict_reads_a_shipped_data_set_and_prints_a_readable_table(saved_models):
+    r = clean(run("predict", saved_models / "fit.json", "--data", saved_models / "rows.csv"), 0)
+    assert r.output.splitlines()[0].split() == ["row", "p(y=1)", "class"]
+    assert all(len(c.split(".")[-1]) <= 6 for c in r.output.split() if "." in c)
+
+
+def test_predict_accepts_the_shipped_name_train_accepts(tmp_path):
+    model = tmp_path / "bc.json"
+    clean(run("train", "--data", "breast-cancer", "--epochs", "1", "--save", model), 0)
+    r = clean(run("predict", model, "--data", "breast-cancer"), 0)
+    assert r.output.strip().splitlines()[-1].startswith("accuracy ")

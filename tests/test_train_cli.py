@@ -143,9 +143,11 @@ def test_train_save_then_predict_through_the_cli(tmp_path):
     assert doc["data"]["features"] == ["u", "v"] and doc["data"]["n_test"] == 16
     r = invoke("predict", model, "--data", data)
     assert r.exit_code == 0, r.output
-    lines = r.output.splitlines()
-    assert lines[0] == "row,p(label=1),class" and len(lines) == 1 + 80 + 1
-    assert lines[-1].startswith("# accuracy ") and float(lines[-1].split()[-1]) > 0.85
+    lines = r.output.splitlines()                        # a table for people, 6 digits
+    assert lines[0].split() == ["row", "p(label=1)", "class"] and len(lines) == 1 + 80 + 2
+    assert lines[-1].startswith("accuracy ") and float(lines[-1].split()[-1]) > 0.85
+    r = invoke("predict", model, "--data", data, "--format", "csv")  # every digit
+    assert r.output.splitlines()[0] == "row,p(label=1),class"
 
 
 @pytest.mark.parametrize("text, target, message", [
@@ -167,7 +169,8 @@ def test_bad_data_exits_2_with_a_clear_message(tmp_path, text, target, message):
 @pytest.mark.parametrize("args, message", [
     (["--data", "no-such-data"], "no such file, and not a data set name"),
     (["--data", "missing.csv", "--target", "y"], "no such file"),
-    (["--data", "x.csv"], "--target"),
+    (["--data", "x.csv"], "no such file"),                # named before --target is asked
+    (["--data", "two-gaussians", "--target", "y"], "--target names a column of a CSV"),
     (["--batch-size", "0"], "not a positive integer"),
     (["--epochs", "0"], "at least 1"),
     (["--lr", "-1"], "positive"),

@@ -45,12 +45,27 @@ class Standardizer:
     scale: np.ndarray
 
     @classmethod
-    def fit(cls, X: np.ndarray) -> Standardizer:
+    def fit(cls, X: np.ndarray, names: list[str] | tuple[str, ...] | None = None) -> Standardizer:
+        """The mean and standard deviation of each column of ``X`` (a column with none: 1).
+
+        Values near the largest float (1e308) overflow when squared for the variance: that is
+        an :class:`InputError` naming the column (from ``names``), not a training that later
+        diverges for no visible reason."""
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 1:
             X = X[:, None]
-        scale = X.std(axis=0)
-        return cls(X.mean(axis=0), np.where(scale > 0, scale, 1.0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            scale = X.std(axis=0)
+            mean = X.mean(axis=0)
+        bad = ~(np.isfinite(scale) & np.isfinite(mean))
+        if bad.any():
+            k = int(np.argmax(bad))
+            column = names[k] if names is not None and k < len(names) else f"column {k + 1}"
+            peak = float(np.max(np.abs(X[:, k])))
+            raise InputError(f"{column}: values up to {peak:.3g} overflow when standardized "
+                             "(their squares exceed the largest float, 1.8e308); rescale the "
+                             "column, e.g. divide it by a power of ten")
+        return cls(mean, np.where(scale > 0, scale, 1.0))
 
     @classmethod
     def identity(cls, d: int) -> Standardizer:

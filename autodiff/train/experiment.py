@@ -104,6 +104,9 @@ def load_table(config: TrainConfig, task: str) -> Table:
     """The data the config names: a CSV file, a shipped set, or synthetic data."""
     name = config.data
     if name is not None and (os.path.exists(name) or name.lower().endswith(".csv")):
+        if not os.path.exists(name):
+            raise InputError(f"--data {name}: no such file (the data set names: "
+                             + ", ".join((*SYNTHETIC, *SHIPPED)) + ")")
         if config.target is None:
             raise InputError(f"--data {name}: say which column to predict with --target COLUMN")
         table = read_csv(name, config.target, task)
@@ -139,10 +142,10 @@ def run(config: TrainConfig, callback: Callback | None = None) -> Result:
     task = task_of(config)
     table = load_table(config, task)
     train, test = train_test_split(table, config.test_size, seed=(config.seed, SPLIT))
-    scaler = (Standardizer.fit(train.X) if config.standardize
+    scaler = (Standardizer.fit(train.X, train.feature_names) if config.standardize
               else Standardizer.identity(train.n_features))
-    target_scaler = (Standardizer.fit(train.y) if task == "regression" and config.standardize
-                     else None)
+    target_scaler = (Standardizer.fit(train.y, [train.target_name])
+                     if task == "regression" and config.standardize else None)
 
     def targets(t: Table) -> np.ndarray:
         return t.y if target_scaler is None else target_scaler.transform(t.y[:, None])[:, 0]
