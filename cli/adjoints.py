@@ -9,6 +9,7 @@ from autodiff.outputfile import PICTURE
 from autodiff.render import renderers
 
 from .options import (
+    EXPRESSION_COMMAND,
     check_output_files,
     expression_options,
     format_option,
@@ -18,7 +19,7 @@ from .options import (
 )
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @expression_options()
 @click.option("--numbering", type=click.Choice(NUMBERINGS), default="lecture",
               show_default=True,

@@ -38,6 +38,7 @@ def check(source: str, at: tuple[str, ...], manual: tuple[str, ...], manual_file
     near it, and with sympy's derivative symbolically. A wrong one is reported with the
     point, the expected and the supplied value, and the exit status is 1.
 
+    \b
         autodiff check "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5 --manual x1="x2*(1+exp(x1*x2))"
     """
     supplied = read_manual(manual, manual_file)

@@ -35,6 +35,7 @@ def diff(source: str, at: tuple[str, ...], manual: tuple[str, ...], manual_file:
     absolute and relative error against reverse mode, and the cost (evaluations or sweeps,
     elementary operations, time). A wrong manual derivative exits with status 1.
 
+    \b
         autodiff diff "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5 --manual x1="x2+x2*exp(x1*x2)"
     """
     budget = Budget(seconds, max_nodes)

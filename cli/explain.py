@@ -8,6 +8,7 @@ from autodiff.errors import InputError
 from autodiff.extras.explain import explain as run_explain
 
 from .options import (
+    EXPRESSION_COMMAND,
     expression_options,
     format_option,
     point_of,
@@ -16,7 +17,7 @@ from .options import (
 )
 
 
-@click.command()
+@click.command(context_settings=EXPRESSION_COMMAND)
 @expression_options(wrt=True)
 @format_option("table", "markdown", "latex", "json")
 def explain(source: str, at: tuple[str, ...], wrt: str | None, fmt: str) -> None:

@@ -50,8 +50,10 @@ def graph(source: str, at: tuple[str, ...], wrt: str | None, show: str | None, r
     Inputs are blue, the output is double-framed; with --at each node shows the values of
     the sweeps (primal v, tangent v̇, adjoint v̄). Examples:
 
+    \b
         autodiff graph "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5 -o trace.svg
 
+    \b
         autodiff graph traces/lecture.trace --at x1=1.5,x2=0.5 --reverse -o reverse.svg
     """
     check_output_files({"-o": (output, PICTURE)}, overwrite)

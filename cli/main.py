@@ -39,6 +39,14 @@ class Group(click.Group):
         module = importlib.import_module(f".{COMMANDS[name]}", __package__)
         return getattr(module, name.replace("-", "_"))
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and command.context_settings.get("ignore_unknown_options"):
+            from .options import leading_minus_first
+
+            rest = leading_minus_first(command, rest)
+        return name, command, rest
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -50,6 +58,9 @@ class Group(click.Group):
 @click.version_option(__version__, prog_name="autodiff")
 def cli() -> None:
     """autodiff: evaluation traces, forward and reverse mode, and the training of small networks.
+
+    An expression that starts with a minus works as the first argument
+    (autodiff trace "-tanh(x1)"); -- before it says the same explicitly.
 
     Start with the lecture's example:
 

@@ -39,6 +39,7 @@ def numeric(source: str, at: tuple[str, ...], methods: tuple[str, ...], h: float
     (O(h²), 2n evaluations) and the complex step (n complex evaluations, no round-off).
     --study shows the error over h = 1e-1 … 1e-16; --plot draws it (log-log).
 
+    \b
         autodiff numeric "x1*x2+exp(x1*x2)-sin(x2)" --at x1=1.5,x2=0.5 --study --plot steps.png
     """
     check_output_files({"--plot": (plot, FIGURE)}, overwrite)

@@ -143,3 +143,37 @@ def check_output_files(outputs: Mapping[str, tuple[str | None, Mapping[str, Kind
     for option, (path, kinds) in outputs.items():
         if path is not None:
             check_output(path, option, kinds, overwrite)
+
+
+def leading_minus_first(command: click.Command, args: list[str]) -> list[str]:
+    """``args`` with an expression that starts with a minus (``-tanh(x1)``) moved behind
+    ``--``, so that click reads it as the argument and not as the options ``-t -a -n -h``.
+
+    An argument counts as such an expression when it starts with one ``-``, is not an
+    option of ``command`` (nor the value of one) and is not ``-`` (stdin). Writing
+    ``autodiff trace -- "-tanh(x1)"`` does the same by hand. For commands that take an
+    expression (``context_settings=EXPRESSION_COMMAND``); the group applies it."""
+    names: dict[str, bool] = {}  # option name → takes a value
+    for p in command.params:
+        if isinstance(p, click.Option):
+            for name in (*p.opts, *p.secondary_opts):
+                names[name] = not p.is_flag and not p.count
+    names.update({"-h": False, "--help": False})
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            break
+        if arg.startswith("--"):
+            skip = names.get(arg, False)
+            continue
+        if arg.startswith("-") and len(arg) > 1:
+            if arg in names:
+                skip = names[arg]
+                continue
+            if arg[:2] in names and names[arg[:2]]:  # -ofile.svg: a short option's value
+                continue
+            return args[:i] + args[i + 1:] + ["--", arg]
+    return args

@@ -28,9 +28,10 @@ def swell(g: str, n_max: int, no_simplify: bool, seconds: float, max_nodes: int,
 
     G is a function of one input; the default 4*x*(1-x) gives the logistic map
     l(n+1) = 4*l(n)*(1-l(n)). For each n: the size of f_n and of its symbolic derivative
-    (raw, simplified, after CSE) next to the operations of the AD traces. Each n's sympy
-    work runs under the budget; an n that exceeds it is reported as such.
+    (raw, simplified, after CSE) next to the operations of the AD traces. All the sympy
+    work shares one deadline (--budget); the n it leaves no time for are reported.
 
+    \b
         autodiff swell --n 8 --plot swell.png
         autodiff swell "sin(x)*x" --n 5
     """

@@ -114,7 +114,7 @@ def _run_in(command: str, args: list[str], check: bool, scratch: str) -> str:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(cli, args, env=DOCS_ENV)
+        result = CliRunner().invoke(cli, args, env=DOCS_ENV, prog_name="autodiff")
     finally:
         os.chdir(cwd)
     if result.exception and not isinstance(result.exception, SystemExit):

@@ -367,3 +367,28 @@ def test_predict_accepts_the_shipped_name_train_accepts(tmp_path):
     clean(run("train", "--data", "breast-cancer", "--epochs", "1", "--save", model), 0)
     r = clean(run("predict", model, "--data", "breast-cancer"), 0)
     assert r.output.strip().splitlines()[-1].startswith("accuracy ")
+
+
+# --- the command line itself ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("trace", "-tanh(x1)", "--at", "x1=0.5"),
+                                  ("trace", "--at", "x1=0.5", "-tanh(x1)"),
+                                  ("trace", "--at", "x1=0.5", "--", "-tanh(x1)"),
+                                  ("numeric", "-tanh(x1)", "--at", "x1=0.5", "--h", "1e-3")])
+def test_an_expression_may_start_with_a_minus(args):
+    r = clean(run(args[0], "--format", "json", *args[1:]), 0)
+    j = json.loads(r.output)
+    if args[0] == "trace":
+        assert j["value"] == pytest.approx(-0.46211715726000974, rel=1e-15)
+
+
+def test_a_negative_option_value_stays_the_options_value():
+    r = clean(run("numeric", "-tanh(x1)", "--at", "x1=0.5", "--h", "-1e-3"), 2)
+    assert "--h -0.001: the step must be a positive number" in r.output
+
+
+def test_help_examples_keep_their_lines_and_usage_names_autodiff():
+    r = CliRunner().invoke(cli, ["graph", "--help"], prog_name="autodiff")
+    assert r.output.startswith("Usage: autodiff graph")
+    assert any(line.strip().startswith("autodiff graph") and line.rstrip().endswith(
+        "-o trace.svg") for line in r.output.splitlines())
