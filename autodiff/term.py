@@ -30,13 +30,18 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda"
           "rho", "sigma", "tau", "phi", "psi", "omega", "xi", "zeta", "kappa", "chi", "pi"}
 
 
-def format_number(v: Any, digits: int | None = None, missing: str = "—") -> str:
+def format_number(v: Any, digits: int | None = None, missing: str = "—",
+                  exact: bool = False) -> str:
     """Shortest text that reads back as the same float: ``2`` for 2.0, ``0.1`` for 0.1,
     ``2.5e+14`` for large and ``1e-05`` for small magnitudes.
 
     With ``digits``, a float rounded to that many significant digits (``%.6g``) and anything
     else (an int, a name) as it prints; ``None`` is ``missing``. The one number formatter of
-    the package: tables, reports and messages all print numbers through it."""
+    the package: tables, reports and messages all print numbers through it.
+
+    A float32 constant such as PyTorch's BCE floor ``float32(1e-12)`` prints as its float32
+    text, ``1e-12``, not as ``9.999999960041972e-13`` (the value itself stays exact); with
+    ``exact`` the text always reads back as the same float64 (programs, sympy)."""
     if v is None:
         return missing
     if digits is not None:
@@ -46,9 +51,15 @@ def format_number(v: Any, digits: int | None = None, missing: str = "—") -> st
         return str(v)
     if v.is_integer() and abs(v) < 1e6:
         return str(int(v))
-    if abs(v) >= 1e6 or abs(v) < 1e-4:  # 2.72947e+14, not 272947000000000
-        return np.format_float_scientific(v, unique=True, trim="-")
-    return repr(v)
+    scientific = abs(v) >= 1e6 or abs(v) < 1e-4  # 2.72947e+14, not 272947000000000
+    text = np.format_float_scientific(v, unique=True, trim="-") if scientific else repr(v)
+    if not exact and 1e-38 < abs(v) < 3e38 and float(np.float32(v)) == v:
+        f32 = np.float32(v)
+        short = (np.format_float_scientific(f32, unique=True, trim="-") if scientific
+                 else np.format_float_positional(f32, unique=True, trim="-"))
+        if len(short) < len(text):
+            return short
+    return text
 
 
 def name_text(name: str, kind: str = "primal") -> str:

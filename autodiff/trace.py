@@ -173,7 +173,7 @@ class Trace:
 
 
 def _program_number(v: float) -> str:
-    s = format_number(v)
+    s = format_number(v, exact=True)
     return f"({s})" if v < 0 else s
 
 

@@ -3,6 +3,7 @@ overwritten (issue 18). Each test is the regression test of one reported failure
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -392,3 +393,22 @@ def test_help_examples_keep_their_lines_and_usage_names_autodiff():
     assert r.output.startswith("Usage: autodiff graph")
     assert any(line.strip().startswith("autodiff graph") and line.rstrip().endswith(
         "-o trace.svg") for line in r.output.splitlines())
+
+
+def test_the_bce_floor_prints_as_1e_12_and_stays_exact():
+    from autodiff.primitives import BCE_EPS
+
+    r = clean(run("trace", "bce(sigmoid(z), y)", "--at", "z=40,y=0", "--format", "json"), 0)
+    rules = " ".join(row["adjoint_rule"] + row["tangent_rule"]
+                     for row in json.loads(r.stdout)["trace"])
+    assert "1e-12" in rules and "9.99999996" not in rules
+    assert BCE_EPS == float(np.float32(1e-12)) != 1e-12
+    from autodiff import parse
+    t = parse("x*9.999999960041972e-13")
+    assert parse(t.to_program()).steps[-1].args[1].value == BCE_EPS  # programs stay exact
+
+
+def test_markdown_tables_escape_the_bar_in_cells():
+    r = clean(run("quiz", "4", "--format", "markdown"), 0)
+    header = next(line for line in r.output.splitlines() if "Δw" in line)
+    assert r"\|Δw\|" in header and header.count(" | ") == 2

@@ -207,11 +207,18 @@ def test_ctrl_c_stops_between_steps_and_keeps_the_model(tmp_path):
             if len(seen) == 3:
                 os.kill(os.getpid(), signal.SIGINT)
 
-    result = run(TrainConfig(n_samples=200, epochs=5, batch_size=16), callback=callback)
+    def previous(signum, frame):  # whatever handler was there (pytest's, or SIG_IGN under nohup)
+        raise AssertionError("the training's own handler should have taken Ctrl-C")
+
+    outer = signal.signal(signal.SIGINT, previous)
+    try:
+        result = run(TrainConfig(n_samples=200, epochs=5, batch_size=16), callback=callback)
+        assert signal.getsignal(signal.SIGINT) is previous   # the previous handler is restored
+    finally:
+        signal.signal(signal.SIGINT, outer)
     h = result.history
     assert h.status == "interrupted" and "Ctrl-C" in h.message
     assert len(h.step_loss) == 3 and h.epochs[-1]["epoch"] == 1
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert np.isfinite(h.final["train"]["loss"])
 
 

@@ -88,6 +88,9 @@ class SavedExpression:
     def predict(self, X: np.ndarray) -> np.ndarray:
         """μ for each row of ``X``, whose columns are :attr:`features` in order."""
         X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != len(self.columns):
+            raise InputError(f"the model expects {len(self.columns)} features "
+                             f"({', '.join(self.features)}), got an array of shape {X.shape}")
         return self.model.predict({f: X[:, j] for j, f in enumerate(self.columns)})
 
     @classmethod

@@ -323,8 +323,11 @@ def render(items: list[Answer], fmt: str = "table") -> str:
 
 def _table(headers: Row, rows: list[Row], md: bool) -> list[str]:
     if md:
-        return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)] + [
-            "| " + " | ".join(r) + " |" for r in rows]
+        from ..render.grid import markdown_cell
+
+        return (["| " + " | ".join(map(markdown_cell, headers)) + " |",
+                 "|" + "---|" * len(headers)]
+                + ["| " + " | ".join(map(markdown_cell, r)) + " |" for r in rows])
     widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
     line = "  ".join("─" * w for w in widths)
 

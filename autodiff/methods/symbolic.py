@@ -50,7 +50,7 @@ def symbols(trace: Trace) -> dict[str, Any]:
 
 
 def _number(sp: Any, v: float) -> Any:
-    text = format_number(v)
+    text = format_number(v, exact=True)
     if v == int(v) and abs(v) < 1e15:
         return sp.Integer(int(v))
     return sp.Rational(text) if len(text) <= 8 and "e" not in text else sp.Float(v)

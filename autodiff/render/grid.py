@@ -62,9 +62,7 @@ class Grid:
         return "\n".join(out)
 
     def markdown(self) -> str:
-        def esc(s: str) -> str:
-            return s.replace("|", r"\|")
-
+        esc = markdown_cell
         align = ["-:" if k in self.right else ":-" for k in range(len(self.headers))]
         out = [f"**{self.title}**", "", "| " + " | ".join(map(esc, self.headers)) + " |",
                "| " + " | ".join(align) + " |"]
@@ -110,3 +108,9 @@ def render_grids(grids: list[Grid], fmt: str, header: list[str] | None = None) -
         header = [f"% {h}" for h in header]
     head = "\n".join(header) + "\n\n" if header else ""
     return head + "\n\n".join(parts) + "\n"
+
+
+def markdown_cell(text: str) -> str:
+    """``text`` for a cell of a GitHub Markdown table: ``|`` escaped (also inside code spans
+    and math, where GitHub still splits the row on a bare ``|``), line breaks as spaces."""
+    return str(text).replace("|", r"\|").replace("\n", " ")
