@@ -282,7 +282,7 @@ def plot(comps: list[Comparison], path: str, overwrite: bool = False) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(len(comps), 2, figsize=(10, 2.6 * len(comps)), squeeze=False)
+    fig, axes = plt.subplots(len(comps), 2, figsize=(11, 3.6 * len(comps)), squeeze=False)
     for row, c in zip(axes, comps, strict=True):
         for ax, what in zip(row, ("value", "derivative"), strict=True):
             for form, style in (("naive", dict(color="#b91c1c", lw=1.6)),
@@ -296,13 +296,16 @@ def plot(comps: list[Comparison], path: str, overwrite: bool = False) -> str:
             if c.pair.log_x:
                 ax.set_xscale("log")
             ax.set_title(f"{c.pair.title}: {'value' if what == 'value' else 'derivative'}",
-                         fontsize=9)
-            ax.set_xlabel(c.pair.var, fontsize=8)
-            ax.set_ylabel("relative error", fontsize=8)
-            ax.tick_params(labelsize=7)
-        row[0].legend(fontsize=7, loc="best")
-    fig.suptitle("Relative error against mpmath (non-finite drawn at 10; ε dotted)", fontsize=10)
-    fig.tight_layout()
+                         fontsize=11)
+            ax.set_xlabel(c.pair.var, fontsize=10)
+            ax.set_ylabel("relative error", fontsize=10)
+            ax.tick_params(labelsize=9)
+        # one legend per row, above its two panels, where it covers no curve
+        legend = row[0].legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.12),
+                               ncol=2, frameon=False, borderaxespad=0.0)
+        legend.set_in_layout(False)  # the space is made by h_pad below
+    fig.suptitle("Relative error against mpmath (non-finite drawn at 10; ε dotted)", fontsize=12)
+    fig.tight_layout(h_pad=4.0, rect=(0, 0, 1, 0.97))
     from ..outputfile import write_figure
 
     write_figure(fig, path)

@@ -34,7 +34,13 @@ def plot_history(history: History, path: str | None = None) -> Any:
     Returns the figure when ``path`` is ``None``; otherwise saves it and returns ``None``.
     """
     plt = pyplot()
-    fig, (ax_loss, ax_metric, ax_lr) = plt.subplots(1, 3, figsize=(14, 4.2))
+    name = history.metric
+    metrics = {part: _column(history, f"{part}_{name}") for part in ("train", "test")}
+    if any(np.isfinite(v).any() for v in metrics.values()):
+        fig, (ax_loss, ax_metric, ax_lr) = plt.subplots(1, 3, figsize=(14, 4.2))
+    else:  # no metric per epoch (no test set): no empty panel
+        fig, (ax_loss, ax_lr) = plt.subplots(1, 2, figsize=(10, 4.2))
+        ax_metric = None
     epochs = np.array([r["epoch"] for r in history.epochs], dtype=float)
     train = _column(history, "train_loss")
     test = _column(history, "test_loss")
@@ -51,13 +57,12 @@ def plot_history(history: History, path: str | None = None) -> Any:
                 title="Loss")
     ax_loss.legend(fontsize=8)
 
-    name = history.metric
-    for part, style, colour in (("train", "o-", "tab:blue"), ("test", "s-", "tab:orange")):
-        values = _column(history, f"{part}_{name}")
-        if np.isfinite(values).any():
-            ax_metric.plot(epochs, values, style, color=colour, ms=3, label=part)
-    ax_metric.set(xlabel="epoch", ylabel=METRIC_LABEL[name], title=METRIC_LABEL[name].capitalize())
-    if ax_metric.lines:
+    if ax_metric is not None:
+        for part, style, colour in (("train", "o-", "tab:blue"), ("test", "s-", "tab:orange")):
+            if np.isfinite(metrics[part]).any():
+                ax_metric.plot(epochs, metrics[part], style, color=colour, ms=3, label=part)
+        ax_metric.set(xlabel="epoch", ylabel=METRIC_LABEL[name],
+                      title=METRIC_LABEL[name].capitalize())
         ax_metric.legend(fontsize=8)
 
     lr = _column(history, "lr")
@@ -69,9 +74,13 @@ def plot_history(history: History, path: str | None = None) -> Any:
         ax_lr.set_ylim(0, 1.1 * np.nanmax(lr))
     ax_lr.set(xlabel="epoch", ylabel="learning rate η", title="Learning rate")
     for ax in (ax_loss, ax_metric, ax_lr):
-        ax.grid(alpha=0.3)
+        if ax is not None:
+            ax.grid(alpha=0.3)
     cfg = history.config
-    title = (f"{cfg.get('model', '')} on {cfg.get('data', '')}: {cfg.get('optimizer', '')}, "
+    model = cfg.get("model") or (f"μ = {cfg['formula']}" if cfg.get("formula") else "")
+    if len(model) > 60:
+        model = model[:59] + "…"
+    title = (f"{model} on {cfg.get('data', '')}: {cfg.get('optimizer', '')}, "
              f"η={cfg.get('lr', '')}, batch {cfg.get('batch_size', '')}, "
              f"schedule {cfg.get('schedule', 'none')}")
     if history.status != "completed":

@@ -50,7 +50,9 @@ def race_figure(results: dict[str, list[Trajectory]]) -> Any:
             ax.plot(pts[:, 0], pts[:, 1], "-", color=COLOURS[t.optimizer], lw=1.4, marker=".",
                     ms=2.5, alpha=0.9, label=_legend_label(t))
         ax.set_title(f"{function}: f(x, y) = {f.formula}, {len(paths[0].points) - 1} steps")
-        ax.legend(fontsize=8, loc="upper right", framealpha=0.85)
+        # below the contours, where it covers neither a path nor the minimum
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=4,
+                  frameon=False)
         for t in paths:
             gap = np.maximum(np.array(t.loss, dtype=float) - _f_min(function), 1e-12)
             ax_loss.plot(np.arange(len(gap)), gap, color=COLOURS[t.optimizer],
