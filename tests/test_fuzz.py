@@ -23,7 +23,7 @@ from autodiff.methods.recorded import gradient_trace, tangent_trace
 from autodiff.parse import parse
 from autodiff.primitives import REGISTRY
 
-FAST, LONG = 60, 2500
+FAST, LONG = 60, 5000
 
 
 def fuzz(n: int):
@@ -80,13 +80,26 @@ def test_text_long(text):
     check_text(text)
 
 
+LINES = ["v1 = x1", "v2 = sin(v1)", "v3 = v1*v2", "v4 = (v1)", "v5 = +x2", "return v3",
+         "return v2, v3", "v2 = v2", "x1 = v3", "# note", "v6 = 0*v1", "v7 = log(v6)",
+         "v8 = v7/v6", "", "v9 = pow(v1, 1e308)", "v10 = -(-(v3))", "return", "v11 = v11*x1",
+         "t1 = x1", "v12 = sigmoid(v10)^2", "\ufeffv1 = x1", "v13 = exp(v3)*exp(v3)"]
+
+
+def programs() -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(LINES), min_size=1, max_size=12).map("\n".join)
+
+
 @fuzz(FAST)
-@given(st.lists(st.sampled_from(["v1 = x1", "v2 = sin(v1)", "v3 = v1*v2", "v4 = (v1)",
-                                 "v5 = +x2", "return v3", "return v2, v3", "v2 = v2",
-                                 "x1 = v3", "# note", "v6 = 0*v1", "v7 = log(v6)",
-                                 "v8 = v7/v6", "", "v9 = pow(v1, 1e308)"]),
-                min_size=1, max_size=12).map("\n".join))
+@given(programs())
 def test_programs_fast(text):
+    check_text(text)
+
+
+@pytest.mark.slow
+@fuzz(LONG)
+@given(programs())
+def test_programs_long(text):
     check_text(text)
 
 
