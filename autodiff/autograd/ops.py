@@ -121,7 +121,10 @@ def _mean(x, axis, keepdims):
 
 def _mean_scale(x, axis):
     """``1/n`` for the adjoint of a mean of ``n`` entries (nan for none: no entry gets one)."""
-    n = math.prod(np.shape(x)) if axis is None else _count(np.shape(x), axis)
+    if axis is None:
+        n = x.size if type(x) is np.ndarray else math.prod(np.shape(x))
+    else:
+        n = _count(np.shape(x), axis)
     return 1 / n if n else math.nan
 
 
@@ -190,9 +193,9 @@ def _reduce_vjp(g, x, axis, keepdims, scale=1):
 
     A full reduction's array adjoint is one number for every entry; it is returned as that
     number, and the reverse sweep broadcasts it only where an array is needed."""
-    shape = np.shape(x)
     if axis is None and not isinstance(g, _HANDLER[0]):
         return g if scale == 1 else g * scale
+    shape = np.shape(x)
     if not keepdims and axis is not None:  # a full reduction's 0-d adjoint broadcasts as it is
         g = reshape(g, kept_shape(shape, axis))
     return broadcast_to(g if scale == 1 else g * scale, shape)

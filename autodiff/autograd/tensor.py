@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -51,7 +50,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_op", "_args", "_atoms", "_parents", "_seq",
-                 "_adjoint", "__weakref__")
+                 "_adjoint", "_freed", "__weakref__")
     __hash__ = object.__hash__
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -536,7 +535,7 @@ class Tensor:
 
         A second call from the same tensor is refused unless the previous one had
         ``retain_graph=True`` (PyTorch frees the graph's buffers after a backward pass)."""
-        if _FREED.get(id(self)) is self:
+        if self._op is not None and self._freed:
             raise InputError("Trying to backward through the graph a second time: the first "
                              "backward() freed it; specify retain_graph=True the first time "
                              "to backward twice")
@@ -561,7 +560,7 @@ class Tensor:
                                  f"{self.shape}")
         seen = {id(seed)}
         if not retain_graph and self._op is not None:
-            _FREED[id(self)] = self
+            self._freed = True
         for leaf, g in reverse([self], [seed]):
             if leaf.grad is not None:
                 leaf.grad = _new((leaf.grad.data + g).astype(leaf.data.dtype, copy=False))
@@ -572,9 +571,6 @@ class Tensor:
                 g = np.array(g, dtype=leaf.data.dtype)
             seen.add(id(g))
             leaf.grad = _new(g)
-
-
-_FREED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # backward() done, not retained
 
 
 class ValuesIndices(NamedTuple):
@@ -713,6 +709,7 @@ def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> T
         t._atoms = tuple(arrays)
         t._parents = parents
         t._seq = next(_SEQ)
+        t._freed = False  # set by backward() without retain_graph
         return t
     t.requires_grad = False
     t._op = None
