@@ -252,7 +252,8 @@ def _silu(x):
 BCE_EPS = float(np.float32(1e-12))  # PyTorch's floor for p(1 - p) in BCE's backward
 
 
-@np.errstate(divide="ignore")  # log(0) is -inf before the clamp at -100, as in PyTorch: silent
+@np.errstate(divide="ignore", invalid="ignore")  # log(0) = -inf is clamped at -100 (silent,
+# as PyTorch); p outside [0, 1] gives nan, which BCELoss then refuses with its message
 def _bce(p, y):
     """Binary cross-entropy of a probability, PyTorch's formula entry by entry:
     ``(y − 1)·max(log(1 − p), −100) − y·max(log p, −100)``, each log clamped at −100.

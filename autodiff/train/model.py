@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ..datasets.table import MAX_CLASSES
 from ..errors import InputError
 from ..nn.activation import ACTIVATIONS as ACTIVATION_MODULES
 
@@ -65,8 +66,8 @@ class ModelSpec:
         if self.kind == "linear" and self.loss == "cross-entropy":
             raise InputError("--model linear predicts real numbers: cross-entropy needs "
                              "--model logistic (softmax regression) or mlp")
-        if self.classes < 2:
-            raise InputError("a classifier needs at least 2 classes")
+        if not 2 <= self.classes <= MAX_CLASSES:
+            raise InputError(f"a classifier needs 2 to {MAX_CLASSES} classes, not {self.classes}")
 
     @property
     def logits(self) -> bool:
