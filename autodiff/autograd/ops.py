@@ -464,14 +464,15 @@ min_         = _register("min",
                          lambda k, t, ans, x, axis, keepdims:
                          sum_(t * _max_weights(x, ans, axis), axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2)
+                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
+                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
 prod         = _register("prod",
                          lambda x, axis, keepdims: np.multiply.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims:
                          sum_(t * _prod_partial(x, ans, axis, keepdims), axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
                          _reduce_vjp(g, x, axis, keepdims) * _prod_partial(x, ans, axis, keepdims),
-                         2)
+                         2, printed=lambda count: (lambda x, ans: ans / x,))
 cumsum       = _register("cumsum", lambda x, axis: np.cumsum(x, axis),
                          lambda k, t, ans, x, axis: cumsum(t, axis),
                          lambda k, g, ans, x, axis: flip(cumsum(flip(g, (axis,)), axis), (axis,)),
@@ -487,7 +488,8 @@ logsumexp    = _register("logsumexp", _logsumexp_impl,
                          lambda k, t, ans, x, axis, keepdims:
                          sum_(t * _logsumexp_weights(x, ans, axis), axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims) * _logsumexp_weights(x, ans, axis), 2)
+                         _reduce_vjp(g, x, axis, keepdims) * _logsumexp_weights(x, ans, axis), 2,
+                         printed=lambda count: (lambda x, ans: P.exp(x - ans),))
 softmax      = _register("softmax", _softmax_impl, _softmax_map, _softmax_map, 1)
 log_softmax  = _register("log_softmax", _log_softmax_impl,
                          lambda k, t, ans, x, axis: t - sum_(t * _exp(ans), axis, True),
