@@ -40,9 +40,6 @@ class ReLU(Module):
         return (input if isinstance(input, Tensor) else Tensor(input)).relu()
 
 
-#: the one registry of activations by name: :class:`autodiff.nn.MLP`, ``autodiff train
-#: --activation`` and the training recipes read it (a new activation: its module plus one entry)
-ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
 # --- more activations, each the function of :mod:`autodiff.nn.functional` as a layer ---------
@@ -142,3 +139,11 @@ class LogSoftmax(Softmax):
 
     def forward(self, input: Any) -> Tensor:
         return F.log_softmax(input, self.dim)
+
+
+#: the one registry of activations by name: :class:`autodiff.nn.MLP`, ``autodiff train
+#: --activation`` and the training recipes read it (a new activation: its module plus one entry)
+ACTIVATIONS: dict[str, type[Module]] = {
+    "relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "elu": ELU,
+    "gelu": GELU, "silu": SiLU, "softplus": Softplus, "hardtanh": Hardtanh,
+}
