@@ -55,12 +55,20 @@ def _handler_for(kind: type) -> Callable | None:
     return None
 
 
-_WHERE: dict[type, Callable[[Any, Any], Any]] = {}
+_WHERE: dict[type, Callable[[Any, Any, float], Any]] = {}
 
 
-def register_where(cls: type, where: Callable[[Any, Any], Any]) -> None:
-    """How :func:`zero_where` sets entries of a ``cls`` value to 0: ``where(mask, value)``."""
+def register_where(cls: type, where: Callable[[Any, Any, float], Any]) -> None:
+    """How :func:`zero_where` sets the entries of a ``cls`` value where ``mask`` holds to a
+    number (0 or 1): ``where(mask, value, number)``, recorded."""
     _WHERE[cls] = where
+
+
+def _where_for(kind: type) -> Callable[[Any, Any, float], Any] | None:
+    for base in kind.__mro__:
+        if base in _WHERE:
+            return _WHERE[base]
+    return None
 
 
 def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,8 +76,11 @@ def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[.
 
     For a formula that is ``0·∞`` (nan) at a point where its limit, and PyTorch's value, is 0.
     On numbers and arrays the mask is applied (numpy's warnings at that point silenced); on
-    tensors through the registered ``where`` (so a recorded partial is safe too); printable terms
-    and sympy get the formula as it is (the mask is a statement about points, not a term)."""
+    tensors through the registered ``where``, twice (the "double where"): the arguments are set
+    to 1 at the masked points before the formula is recorded, so that neither its values nor the
+    derivatives of the recorded partial (second order) meet ``0·∞``, and the result is set to 0
+    there. Printable terms and sympy get the formula as it is (the mask is a statement about
+    points, not a term)."""
     def safe(*atoms: Any) -> Any:
         if all(isinstance(a, _PLAIN) for a in atoms):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -80,13 +91,16 @@ def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[.
                 return value[()] if value.ndim == 0 else value
             return value
         for a in atoms:
-            where = _WHERE.get(type(a))
+            where = _where_for(type(a))
             if where is not None:
                 values = [getattr(b, "data", b) for b in atoms]
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    value = rule(*atoms)
                     mask = test(*values)
-                return where(mask, value) if np.any(mask) else value
+                if not np.any(mask):
+                    return rule(*atoms)
+                safe_atoms = [where(mask, b, 1) if _where_for(type(b)) is not None else
+                              np.where(mask, 1, b) for b in atoms]
+                return where(mask, rule(*safe_atoms), 0)
         return rule(*atoms)
     safe.__doc__ = rule.__doc__
     return safe

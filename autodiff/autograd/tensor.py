@@ -793,14 +793,16 @@ _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, 
                 np.isfinite, np.isnan, np.isinf, np.logical_and, np.logical_or, np.logical_not,
                 np.signbit}
 
-def _zero_where(mask: Any, value: Any) -> Any:
-    """0 where ``mask`` holds, recorded (a ``where``), for the registry's safe partials."""
+def _set_where(mask: Any, value: Any, number: float) -> Any:
+    """``number`` where ``mask`` holds, else ``value``, recorded (a ``where``): for the
+    registry's safe partials (:func:`autodiff.primitives.zero_where`)."""
     value = value if isinstance(value, Tensor) else _new(np.asarray(value))
-    cond = np.broadcast_to(np.asarray(mask, dtype=bool), value.shape)
-    return structural(ops.where, (cond, value.data.dtype.type(0), value))
+    shape = np.broadcast_shapes(np.shape(mask), value.shape)
+    cond = np.broadcast_to(np.asarray(mask, dtype=bool), shape)
+    return structural(ops.where, (cond, value.data.dtype.type(number), value))
 
 
 P.register_atom(Tensor, elementwise)
-P.register_where(Tensor, _zero_where)
+P.register_where(Tensor, _set_where)
 ops._HANDLER[:] = [Tensor, structural]
 tape.Tensor = Tensor
