@@ -16,11 +16,15 @@ A trace is a sequence ``v_i = op(v_j, v_k, ...)`` over the primitives registered
 Adding a primitive is adding one entry to the table at the bottom of this module.
 
 Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``;
-``maximum(x, y)`` at a tie ``x = y`` gives each argument the partial ``1/2``.
+``maximum(x, y)`` and ``minimum(x, y)`` at a tie ``x = y`` give each argument the partial
+``1/2`` (``torch.maximum``); ``floor``, ``ceil``, ``round`` have the partial 0 everywhere.
+Where a partial's formula is ``0·∞`` but PyTorch defines it as 0 (``∂(x^y)/∂x`` at ``y = 0``,
+``∂(x^y)/∂y`` at ``x = 0``, ``y ≥ 0``), the rule says so with :func:`zero_where`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +53,57 @@ def _handler_for(kind: type) -> Callable | None:
         if base in _HANDLERS:
             return _HANDLERS[base]
     return None
+
+
+_WHERE: dict[type, Callable[[Any, Any, float], Any]] = {}
+
+
+def register_where(cls: type, where: Callable[[Any, Any, float], Any]) -> None:
+    """How :func:`zero_where` sets the entries of a ``cls`` value where ``mask`` holds to a
+    number (0 or 1): ``where(mask, value, number)``, recorded."""
+    _WHERE[cls] = where
+
+
+def _where_for(kind: type) -> Callable[[Any, Any, float], Any] | None:
+    for base in kind.__mro__:
+        if base in _WHERE:
+            return _WHERE[base]
+    return None
+
+
+def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
+    """The partial ``rule``, but 0 where ``test`` holds on the arguments' values.
+
+    For a formula that is ``0·∞`` (nan) at a point where its limit, and PyTorch's value, is 0.
+    On numbers and arrays the mask is applied (numpy's warnings at that point silenced); on
+    tensors through the registered ``where``, twice (the "double where"): the arguments are set
+    to 1 at the masked points before the formula is recorded, so that neither its values nor the
+    derivatives of the recorded partial (second order) meet ``0·∞``, and the result is set to 0
+    there. Printable terms and sympy get the formula as it is (the mask is a statement about
+    points, not a term)."""
+    def safe(*atoms: Any) -> Any:
+        if all(isinstance(a, _PLAIN) for a in atoms):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = rule(*atoms)
+                mask = test(*atoms)
+            if np.any(mask):
+                value = np.where(mask, np.zeros_like(value), value)
+                return value[()] if value.ndim == 0 else value
+            return value
+        for a in atoms:
+            where = _where_for(type(a))
+            if where is not None:
+                values = [getattr(b, "data", b) for b in atoms]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    mask = test(*values)
+                if not np.any(mask):
+                    return rule(*atoms)
+                safe_atoms = [where(mask, b, 1) if _where_for(type(b)) is not None else
+                              np.where(mask, 1, b) for b in atoms]
+                return where(mask, rule(*safe_atoms), 0)
+        return rule(*atoms)
+    safe.__doc__ = rule.__doc__
+    return safe
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,9 +213,61 @@ def _logsigmoid(x):
     return -np.log(1 + np.exp(-x)) if np.iscomplexobj(x) else -np.logaddexp(0, -x)
 
 
+def _sympy_floor(sp):
+    """sympy's ``floor`` with the derivative 0 (sympy leaves ``d floor/dx`` unevaluated)."""
+    global _SP_FLOOR
+    if _SP_FLOOR is None:
+        _SP_FLOOR = type("floor", (sp.floor,), {"fdiff": lambda self, argindex=1: sp.S.Zero})
+    return _SP_FLOOR
+
+
+_SP_FLOOR = None
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    """``erf(x) = (2/√π) ∫₀ˣ e^{−t²} dt`` entry by entry (``math.erf``; numpy has none)."""
+    if isinstance(x, float):
+        return math.erf(x)
+    if _complex(x):  # the Maclaurin series (for the complex step of the self-check)
+        z = np.asarray(x, dtype=complex)
+        term, total = z, z
+        for n in range(1, 100):
+            term = term * -(z * z) / n
+            total = total + term / (2 * n + 1)
+        return TWO_OVER_SQRT_PI * total
+    arr = np.asarray(x)
+    dtype = arr.dtype if arr.dtype.kind == "f" else np.float64
+    out = np.asarray(_ERF(arr), dtype=dtype)
+    return out if isinstance(x, np.ndarray) and out.ndim else out[()]
+
+
+SQRT_2PI_INV = 1 / math.sqrt(2 * math.pi)
+TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+GELU_K = math.sqrt(2 / math.pi)  # the tanh approximation: tanh(√(2/π)(x + 0.044715 x³))
+LN2, LN10 = math.log(2), math.log(10)
+
+
+def _gelu(x):
+    """``x Φ(x) = x (1 + erf(x/√2))/2`` (PyTorch's ``gelu``, ``approximate='none'``)."""
+    return x * (1 + _erf(x * (1 / math.sqrt(2)))) / 2
+
+
+def _gelu_tanh(x):
+    """``x (1 + tanh(√(2/π)(x + 0.044715 x³)))/2`` (``gelu(approximate='tanh')``)."""
+    return 0.5 * x * (1 + np.tanh(GELU_K * (x + 0.044715 * x * x * x)))
+
+
+def _silu(x):
+    """``x σ(x)`` (also called swish)."""
+    return x * _sigmoid(x)
+
+
 BCE_EPS = float(np.float32(1e-12))  # PyTorch's floor for p(1 - p) in BCE's backward
 
 
+@np.errstate(divide="ignore", invalid="ignore")  # log(0) = -inf is clamped at -100 (silent,
+# as PyTorch); p outside [0, 1] gives nan, which BCELoss then refuses with its message
 def _bce(p, y):
     """Binary cross-entropy of a probability, PyTorch's formula entry by entry:
     ``(y − 1)·max(log(1 − p), −100) − y·max(log p, −100)``, each log clamped at −100.
@@ -184,7 +291,7 @@ add      = infix("add", "+", SUM,     np.add,      (lambda x, y, ans: 1,     lam
 sub      = infix("sub", "-", SUM,     np.subtract, (lambda x, y, ans: 1,     lambda x, y, ans: -1),          lambda sp, x, y: x - y, text="{0} - {1}", latex="{0} - {1}")
 mul      = infix("mul", "*", PRODUCT, np.multiply, (lambda x, y, ans: y,     lambda x, y, ans: x),           lambda sp, x, y: x * y, text="{0}·{1}",   latex=r"{0} \, {1}", slots=(PRODUCT, PRODUCT))
 div      = infix("div", "/", PRODUCT, np.divide,   (lambda x, y, ans: 1 / y, lambda x, y, ans: -x / y**2),   lambda sp, x, y: x / y, text="{0}/{1}",   latex=r"\frac{{{0}}}{{{1}}}", latex_slots=(0, 0), domain=((-3, 3), (0.2, 3)))
-pow_     = infix("pow", "^", POWER,   np.power,    (lambda x, y, ans: y * x ** (y - 1), lambda x, y, ans: log(x) * ans), lambda sp, x, y: x**y, text="{0}^{1}", latex="{0}^{{{1}}}", right=True, latex_slots=(POWER + 1, 0), domain=((0.2, 3), (-3, 3)))
+pow_     = infix("pow", "^", POWER,   np.power,    (zero_where(lambda x, y, ans: y == 0, lambda x, y, ans: y * x ** (y - 1)), zero_where(lambda x, y, ans: (x == 0) & (y >= 0), lambda x, y, ans: log(x) * ans)), lambda sp, x, y: x**y, text="{0}^{1}", latex="{0}^{{{1}}}", right=True, latex_slots=(POWER + 1, 0), domain=((0.2, 3), (-3, 3)))
 neg      = _register(Primitive("neg", np.negative, (lambda x, ans: -1,), "-{0}", "-{0}", lambda sp, x: -x, UNARY, (PRODUCT,), (PRODUCT,), symbol="-"))
 exp      = function("exp",      np.exp,      (lambda x, ans: ans,),                  lambda sp, x: sp.exp(x),  latex=r"\exp({0})", domain=((-5, 5),))
 log      = function("log",      np.log,      (lambda x, ans: 1 / x,),                lambda sp, x: sp.log(x),  latex=r"\log({0})", domain=POSITIVE)
@@ -207,9 +314,27 @@ logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), 
 relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
 heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
 maximum  = function("maximum",  np.maximum,  (lambda x, y, ans: (1 + sign(x - y)) / 2, lambda x, y, ans: (1 - sign(x - y)) / 2), lambda sp, x, y: sp.Max(x, y), latex=r"\max({0}, {1})", kinks=(0.0,), kink_of=lambda x, y: x - y)
+minimum  = function("minimum",  np.minimum,  (lambda x, y, ans: (1 - sign(x - y)) / 2, lambda x, y, ans: (1 + sign(x - y)) / 2), lambda sp, x, y: sp.Min(x, y), latex=r"\min({0}, {1})", kinks=(0.0,), kink_of=lambda x, y: x - y)
 sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))
 bce      = function("bce",      _bce,        (lambda p, y, ans: (p - y) / maximum(p * (1 - p), BCE_EPS), lambda p, y, ans: log(1 - p) - log(p)), lambda sp, p, y: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)), latex=r"\operatorname{{BCE}}({0}, {1})", domain=((0.05, 0.95), (0.0, 1.0)))
 bce_logits = function("bce_logits", _bce_logits, (lambda z, y, ans: sigmoid(z) - y, lambda z, y, ans: -z), lambda sp, z, y: sp.log(1 + sp.exp(z)) - y * z, latex=r"\operatorname{{BCE}}_{{\mathrm{{logits}}}}({0}, {1})")
+exp2     = function("exp2",     np.exp2,     (lambda x, ans: ans * LN2,),            lambda sp, x: 2**x,       latex=r"2^{{{0}}}")
+log2     = function("log2",     np.log2,     (lambda x, ans: 1 / (x * LN2),),        lambda sp, x: sp.log(x, 2), latex=r"\log_2({0})", domain=POSITIVE)
+log10    = function("log10",    np.log10,    (lambda x, ans: 1 / (x * LN10),),       lambda sp, x: sp.log(x, 10), latex=r"\log_{{10}}({0})", domain=POSITIVE)
+rsqrt    = function("rsqrt",    lambda x: 1 / np.sqrt(x), (lambda x, ans: -0.5 * ans**3,), lambda sp, x: 1 / sp.sqrt(x), latex=r"\frac{{1}}{{\sqrt{{{0}}}}}", domain=POSITIVE)
+square   = function("square",   np.square,   (lambda x, ans: 2 * x,),                lambda sp, x: x**2,       latex=r"{0}^2")
+reciprocal = function("reciprocal", np.reciprocal, (lambda x, ans: -(ans * ans),),   lambda sp, x: 1 / x,      latex=r"\frac{{1}}{{{0}}}", domain=((0.2, 3),))
+asinh    = function("asinh",    np.arcsinh,  (lambda x, ans: 1 / sqrt(x**2 + 1),),   lambda sp, x: sp.asinh(x), latex=r"\operatorname{{arsinh}}({0})")
+acosh    = function("acosh",    np.arccosh,  (lambda x, ans: 1 / sqrt(x**2 - 1),),   lambda sp, x: sp.acosh(x), latex=r"\operatorname{{arcosh}}({0})", domain=((1.1, 5),))
+atanh    = function("atanh",    np.arctanh,  (lambda x, ans: 1 / (1 - x**2),),       lambda sp, x: sp.atanh(x), latex=r"\operatorname{{artanh}}({0})", domain=((-0.9, 0.9),))
+erf      = function("erf",      _erf,        (lambda x, ans: TWO_OVER_SQRT_PI * exp(-(x * x)),), lambda sp, x: sp.erf(x), latex=r"\operatorname{{erf}}({0})")
+floor    = function("floor",    np.floor,    (lambda x, ans: 0,),                    lambda sp, x: _sympy_floor(sp)(x), latex=r"\lfloor {0} \rfloor", domain=((0.1, 0.9),), kinks=(0.0, 1.0))
+ceil     = function("ceil",     np.ceil,     (lambda x, ans: 0,),                    lambda sp, x: -_sympy_floor(sp)(-x), latex=r"\lceil {0} \rceil", domain=((0.1, 0.9),), kinks=(0.0, 1.0))
+round_   = function("round",    np.round,    (lambda x, ans: 0,),                    lambda sp, x: _sympy_floor(sp)(x + sp.Rational(1, 2)), latex=r"\operatorname{{round}}({0})", domain=((0.6, 1.4),), kinks=(0.5, 1.5))
+mod      = function("mod",      np.mod,      (lambda x, y, ans: 1, lambda x, y, ans: -floor(x / y)), lambda sp, x, y: x - y * _sympy_floor(sp)(x / y), latex=r"{0} \bmod {1}", domain=((0.1, 0.9), (1.0, 2.0)), kinks=(0.0, 1.0), kink_of=lambda x, y: x / y)
+gelu     = function("gelu",     _gelu,       (lambda x, ans: (1 + erf(x * (1 / math.sqrt(2)))) / 2 + x * SQRT_2PI_INV * exp(-(x * x) / 2),), lambda sp, x: x * (1 + sp.erf(x / sp.sqrt(2))) / 2, latex=r"\operatorname{{GELU}}({0})")
+gelu_tanh = function("gelu_tanh", _gelu_tanh, (lambda x, ans: (1 + tanh(GELU_K * (x + 0.044715 * x**3))) / 2 + x / 2 * (1 - tanh(GELU_K * (x + 0.044715 * x**3))**2) * GELU_K * (1 + 3 * 0.044715 * x**2),), lambda sp, x: x * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Float(0.044715) * x**3))) / 2, latex=r"\operatorname{{GELU}}_{{\tanh}}({0})")
+silu     = function("silu",     _silu,       (lambda x, ans: sigmoid(x) * (1 + x * (1 - sigmoid(x))),), lambda sp, x: x / (1 + sp.exp(-x)), latex=r"\operatorname{{SiLU}}({0})")
 # -----------------------------------------------------------------------------------------------
 
 #: The infix and prefix operators of the expression language, by symbol.

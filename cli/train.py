@@ -37,7 +37,8 @@ def hidden_sizes(text: str) -> tuple[int, ...]:
 @click.option("--model", type=click.Choice(MODELS), default="logistic", show_default=True,
               help="linear (regression), logistic (classification) or mlp.")
 @click.option("--loss", type=click.Choice(LOSSES), default=None,
-              help="Default: mse for linear, bce for logistic and mlp.")
+              help="Default: mse for linear, bce for logistic and mlp, cross-entropy when "
+                   "the target has more than two classes.")
 @click.option("--hidden", default="16", show_default=True, metavar="H1,H2,...",
               help="Hidden layer sizes of the mlp.")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="relu",

@@ -17,7 +17,8 @@ from autodiff.testing import check_grads
 def test_attributes_follow_pytorch():
     t = Tensor([[1, 2, 3], [4, 5, 6]], requires_grad=True)
     assert isinstance(t.data, np.ndarray) and t.dtype == np.float64
-    assert (t.shape, t.ndim, t.size, t.requires_grad, t.grad) == ((2, 3), 2, 6, True, None)
+    assert (t.shape, t.ndim, t.numel(), t.requires_grad, t.grad) == ((2, 3), 2, 6, True, None)
+    assert t.size() == (2, 3) and t.size(-1) == 3 and t.dim() == 2  # PyTorch: size() is a method
     assert t.T.shape == (3, 2)
     assert t.numpy() is t.data
     assert Tensor(2.5).item() == 2.5

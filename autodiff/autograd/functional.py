@@ -49,11 +49,11 @@ def _inputs(args: Sequence[Any], argnums: Sequence[int]) -> tuple[list[Any], lis
     return xs, [xs[k] for k in argnums], nested
 
 
-def _call(f: Callable, xs: Sequence[Any]) -> Any:
+def _call(f: Callable, xs: Sequence[Any], kwargs: dict | None = None) -> Any:
     _DEPTH[0] += 1
     try:
         with enable_grad():
-            return f(*xs)
+            return f(*xs, **(kwargs or {}))
     finally:
         _DEPTH[0] -= 1
 
@@ -99,13 +99,25 @@ def vjp(f: Callable, *primals: Any) -> tuple[Tensor, Callable[[Any], tuple[Tenso
     return (out if nested else out.detach()), pullback
 
 
-def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """``x ↦ (f(x), ∇f(x))`` for a scalar ``f``: one primal sweep and one reverse sweep."""
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
+                   has_aux: bool = False) -> Callable:
+    """``x ↦ (f(x), ∇f(x))`` for a scalar ``f``: one primal sweep and one reverse sweep.
+
+    ``argnums`` (an int or a tuple) says which positional arguments to differentiate; keyword
+    arguments are passed through undifferentiated. With ``has_aux=True``, ``f`` returns
+    ``(value, aux)`` and the result is ``((value, aux), gradient)`` (JAX's convention)."""
     nums, single = _argnums(argnums)
 
-    def vg(*args: Any) -> tuple[Tensor, Any]:
+    def vg(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         xs, inputs, nested = _inputs(args, nums)
-        out = _tensor(_call(f, xs), "grad")
+        out = _call(f, xs, kwargs)
+        aux = None
+        if has_aux:
+            if not isinstance(out, tuple | list) or len(out) != 2:
+                raise InputError("grad(has_aux=True): the function must return a pair "
+                                 "(value, aux)")
+            out, aux = out
+        out = _tensor(out, "grad")
         if out.data.size != 1:
             raise InputError(f"grad: the function must return a scalar, got shape {out.shape}; "
                              "use jacrev or vjp for a vector output")
@@ -115,15 +127,51 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
         else:
             adj = [(x, None) for x in inputs]
         grads = tuple(_finish(g, x, nested) for x, g in adj)
-        return (out if nested else out.detach()), (grads[0] if single else grads)
+        value = out if nested else out.detach()
+        if has_aux:
+            value = (value, _detached(aux, nested))
+        return value, (grads[0] if single else grads)
 
     return vg
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """``x ↦ ∇f(x)`` for a scalar ``f`` (reverse mode)."""
-    vg = value_and_grad(f, argnums)
-    return lambda *args: vg(*args)[1]
+def _detached(aux: Any, nested: bool) -> Any:
+    if nested:
+        return aux
+    if isinstance(aux, Tensor):
+        return aux.detach()
+    if isinstance(aux, tuple | list):
+        return type(aux)(_detached(a, nested) for a in aux)
+    if isinstance(aux, dict):
+        return {k: _detached(v, nested) for k, v in aux.items()}
+    return aux
+
+
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """``x ↦ ∇f(x)`` for a scalar ``f`` (reverse mode); ``argnums`` as in JAX (a tuple gives a
+    tuple of gradients), keyword arguments passed through; ``has_aux=True``: ``f`` returns
+    ``(value, aux)`` and ``grad`` returns ``(gradient, aux)``."""
+    vg = value_and_grad(f, argnums, has_aux)
+
+    def g(*args: Any, **kwargs: Any) -> Any:
+        value, gradient = vg(*args, **kwargs)
+        return (gradient, value[1]) if has_aux else gradient
+    return g
+
+
+def elementwise_grad(f: Callable, argnums: int = 0) -> Callable:
+    """``x ↦ ∂f_i/∂x_i`` entry by entry, for an ``f`` that acts elementwise (``sin``, an
+    activation): the vjp with a cotangent of ones, ``Σ_i ∂f_i/∂x_j``, which for such an ``f`` is
+    the diagonal of its Jacobian (autograd's ``elementwise_grad``)."""
+    def eg(*args: Any, **kwargs: Any) -> Tensor:
+        others = list(args)
+
+        def one(x: Any) -> Any:
+            others[argnums] = x
+            return f(*others, **kwargs)
+        out, pullback = vjp(one, args[argnums])
+        return pullback(np.ones(out.shape, dtype=out.dtype))[0]
+    return eg
 
 
 def _tape(outputs: Sequence[Tensor]) -> list[Tensor]:

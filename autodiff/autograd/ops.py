@@ -1,4 +1,5 @@
-"""The structural array primitives: matmul, linear, reductions, shapes, indexing, where, clip.
+"""The structural array primitives: matmul, linear, reductions, shapes, indexing, where, clip,
+softmax and friends, einsum.
 
 Elementwise operations (``add``, ``exp``, ``sigmoid``, …) are the registry's primitives
 (:data:`autodiff.primitives.REGISTRY`) with their local partials ``∂v_i/∂v_j``; the tensor
@@ -18,8 +19,9 @@ fast reverse sweep) and on tensors (a recorded one, for second derivatives). Bro
 undone only by :func:`autodiff.broadcast.unbroadcast`.
 
 ``args`` are the array arguments followed by ``nparams`` static parameters (an axis, a shape,
-an index). Ties in ``max`` share the adjoint equally (as ``torch.amax``); ``clip`` passes the
-adjoint where ``lo <= x <= hi`` (as ``torch.clamp``).
+an index). Ties in ``max`` and ``min`` share the adjoint equally (as ``torch.amax``); ``clip``
+passes the adjoint where ``lo <= x <= hi`` (as ``torch.clamp``); ``prod`` gives an entry the
+product of the others (exact where some are 0, as ``torch.prod``).
 """
 
 from __future__ import annotations
@@ -111,7 +113,19 @@ def _fraction(x: Any, count: int) -> Any:
 
 def _mean(x, axis, keepdims):
     n = x.size if axis is None and type(x) is np.ndarray else _count(np.shape(x), axis)
-    return np.add.reduce(x, axis=axis, keepdims=keepdims) / n
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    if n == 0:  # the mean of nothing is nan, as in PyTorch (numpy would warn)
+        return np.full(np.shape(total), np.nan, dtype=np.result_type(total, np.float16))
+    return total / n
+
+
+def _mean_scale(x, axis):
+    """``1/n`` for the adjoint of a mean of ``n`` entries (nan for none: no entry gets one)."""
+    if axis is None:
+        n = x.size if type(x) is np.ndarray else math.prod(np.shape(x))
+    else:
+        n = _count(np.shape(x), axis)
+    return 1 / n if n else math.nan
 
 
 def _matmul_impl(a, b):
@@ -179,9 +193,9 @@ def _reduce_vjp(g, x, axis, keepdims, scale=1):
 
     A full reduction's array adjoint is one number for every entry; it is returned as that
     number, and the reverse sweep broadcasts it only where an array is needed."""
-    shape = x.shape
     if axis is None and not isinstance(g, _HANDLER[0]):
         return g if scale == 1 else g * scale
+    shape = np.shape(x)
     if not keepdims and axis is not None:  # a full reduction's 0-d adjoint broadcasts as it is
         g = reshape(g, kept_shape(shape, axis))
     return broadcast_to(g if scale == 1 else g * scale, shape)
@@ -269,8 +283,7 @@ sum_         = _register("sum", lambda x, axis, keepdims: np.add.reduce(x, axis,
 mean         = _register("mean", _mean,
                          lambda k, t, ans, x, axis, keepdims: mean(t, axis, keepdims),
                          lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims,
-                                     1 / (x.size if axis is None else _count(x.shape, axis))), 2,
+                         _reduce_vjp(g, x, axis, keepdims, _mean_scale(x, axis)), 2,
                          printed=lambda count: (lambda x, ans: _fraction(x, count),))
 max_         = _register("max",
                          lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
@@ -311,3 +324,193 @@ clip         = _register("clip", lambda x, lo, hi: np.clip(x, lo, hi),
                          lambda k, g, ans, x, lo, hi: g * _clip_mask(x, lo, hi), 2,
                          printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
 # ---------------------------------------------------------------------------------------------
+
+
+# -- reductions along an axis, softmax, shapes, einsum (the Tensor API of issue 17) ----------
+def _axes(axis, nd):
+    return tuple(range(nd)) if axis is None else ((axis,) if isinstance(axis, int) else axis)
+
+
+def _others_product(x, axis):
+    """``∏_{j ≠ i} x_j`` over the reduced axes for every entry ``i``: ``∂(∏ x)/∂x_i``, exact
+    where entries are 0 (prefix times suffix products, no division)."""
+    v = np.asarray(data_of(x))
+    if v.ndim == 0:
+        return np.ones_like(v)
+    nd, axes = v.ndim, tuple(a % v.ndim for a in _axes(axis, v.ndim))
+    ends = tuple(range(nd - len(axes), nd))
+    moved = np.moveaxis(v, axes, ends)
+    flat = moved.reshape(moved.shape[:nd - len(axes)] + (-1,))
+    ones = np.ones_like(flat[..., :1])
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
+    right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], -1), -1), -1)
+    return np.moveaxis((left * right).reshape(moved.shape), ends, axes)
+
+
+def _prod_partial(x, ans, axis, keepdims):
+    """``∂ans/∂x`` entry by entry: on tensors without zeros ``ans/x`` (so it is recorded and
+    differentiable again), else the product of the others (a constant)."""
+    if isinstance(x, _HANDLER[0]) and np.all(data_of(x) != 0):
+        return reshape(ans, kept_shape(np.shape(x), axis)) / x
+    return _others_product(x, axis)
+
+
+def _logsumexp_impl(x, axis, keepdims):
+    """``log Σ e^{x_i}``, shifted by the maximum (``−inf`` rows stay ``−inf``)."""
+    m = np.maximum.reduce(x, axis, keepdims=True) if np.size(x) else np.zeros(
+        kept_shape(np.shape(x), axis), dtype=np.result_type(x))
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.add.reduce(np.exp(x - m), axis, keepdims=True)) + m
+    return out if keepdims else np.reshape(out, _reduced_shape(np.shape(x), axis))
+
+
+def _reduced_shape(shape, axis):
+    if axis is None:
+        return ()
+    axes = {a % len(shape) for a in _axes(axis, len(shape))}
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _logsumexp_weights(x, ans, axis):
+    """``softmax(x)`` along ``axis``: ``∂ logsumexp/∂x_i = e^{x_i − ans}``."""
+    from .. import primitives as P
+
+    return P.exp(x - reshape(ans, kept_shape(np.shape(x), axis)))
+
+
+def _softmax_impl(x, axis):
+    e = np.exp(x - np.maximum.reduce(x, axis, keepdims=True))
+    return e / np.add.reduce(e, axis, keepdims=True)
+
+
+def _log_softmax_impl(x, axis):
+    return x - _logsumexp_impl(x, axis, True)
+
+
+def _softmax_map(k, v, ans, x, axis):
+    """``s ⊙ (v − Σ v s)`` along ``axis``: the Jacobian of softmax is symmetric, so this one
+    map is both its jvp and its vjp."""
+    return ans * (v - sum_(v * ans, axis, True))
+
+
+def _tile_vjp(k, g, ans, x, reps):
+    """Sum the copies: ``g`` of shape ``(r₀s₀, r₁s₁, …)`` seen as ``(r₀, s₀, r₁, s₁, …)``."""
+    shape = np.shape(x)
+    reps = tuple(reps)
+    nd = max(len(shape), len(reps))
+    s = (1,) * (nd - len(shape)) + tuple(shape)
+    r = (1,) * (nd - len(reps)) + reps
+    split = tuple(n for pair in zip(r, s, strict=True) for n in pair)
+    total = sum_(reshape(g, split), tuple(range(0, 2 * nd, 2)), False)
+    return reshape(total, shape)
+
+
+def _pad_slices(x, widths):
+    return tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, np.shape(x), strict=True))
+
+
+def _einsum_parts(subscripts, n):
+    if "." in subscripts:
+        raise InputError("einsum: ellipsis ('...') is not supported; write every axis")
+    spec = subscripts.replace(" ", "")
+    ins, _, out = spec.partition("->")
+    inputs = ins.split(",")
+    if len(inputs) != n:
+        raise InputError(f"einsum: {len(inputs)} operands in {subscripts!r}, {n} given")
+    if "->" not in spec:  # numpy's implicit output: the letters that occur once, sorted
+        letters = "".join(inputs)
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return inputs, out
+
+
+def _einsum_impl(*args):
+    *arrays, subscripts = args
+    inputs, out = _einsum_parts(subscripts, len(arrays))
+    for sub, a in zip(inputs, arrays, strict=True):
+        if len(set(sub)) != len(sub):
+            raise InputError(f"einsum: a repeated index within one operand ({sub!r}, a "
+                             "diagonal) is not supported")
+        if len(sub) != np.ndim(a):
+            raise InputError(f"einsum: {sub!r} names {len(sub)} axes, the operand has "
+                             f"{np.ndim(a)}")
+    return np.einsum(f"{','.join(inputs)}->{out}", *arrays)
+
+
+def _einsum_vjp(k, g, ans, *args):
+    """``Ā_k``: the einsum of ``ḡ`` (subscripts of the output) with the other operands into
+    ``A_k``'s subscripts; an index of ``A_k`` found nowhere else was summed: broadcast back."""
+    *arrays, subscripts = args
+    inputs, out = _einsum_parts(subscripts, len(arrays))
+    others = [s for i, s in enumerate(inputs) if i != k] + [out]
+    known = set("".join(others))
+    target = inputs[k]
+    kept = "".join(c for c in target if c in known)
+    ops_ = [a for i, a in enumerate(arrays) if i != k] + [g]
+    part = einsum(*ops_, f"{','.join(others)}->{kept}")
+    if kept == target:
+        return part
+    shape = np.shape(arrays[k])
+    part = reshape(part, tuple(shape[i] if c in known else 1 for i, c in enumerate(target)))
+    return broadcast_to(part, shape)
+
+
+def _einsum_jvp(k, t, ans, *args):
+    *arrays, subscripts = args
+    return einsum(*[t if i == k else a for i, a in enumerate(arrays)], subscripts)
+
+
+min_         = _register("min",
+                         lambda x, axis, keepdims: np.minimum.reduce(x, axis, keepdims=keepdims),
+                         lambda k, t, ans, x, axis, keepdims:
+                         sum_(t * _max_weights(x, ans, axis), axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims:
+                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
+                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
+prod         = _register("prod",
+                         lambda x, axis, keepdims: np.multiply.reduce(x, axis, keepdims=keepdims),
+                         lambda k, t, ans, x, axis, keepdims:
+                         sum_(t * _prod_partial(x, ans, axis, keepdims), axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims:
+                         _reduce_vjp(g, x, axis, keepdims) * _prod_partial(x, ans, axis, keepdims),
+                         2, printed=lambda count: (lambda x, ans: ans / x,))
+cumsum       = _register("cumsum", lambda x, axis: np.cumsum(x, axis),
+                         lambda k, t, ans, x, axis: cumsum(t, axis),
+                         lambda k, g, ans, x, axis: flip(cumsum(flip(g, (axis,)), axis), (axis,)),
+                         1)
+flip         = _register("flip", lambda x, axes: np.flip(x, axes),
+                         lambda k, t, ans, x, axes: flip(t, axes),
+                         lambda k, g, ans, x, axes: flip(g, axes), 1)
+roll         = _register("roll", lambda x, shifts, axes: np.roll(x, shifts, axes),
+                         lambda k, t, ans, x, shifts, axes: roll(t, shifts, axes),
+                         lambda k, g, ans, x, shifts, axes:
+                         roll(g, tuple(-s for s in shifts), axes), 2)
+logsumexp    = _register("logsumexp", _logsumexp_impl,
+                         lambda k, t, ans, x, axis, keepdims:
+                         sum_(t * _logsumexp_weights(x, ans, axis), axis, keepdims),
+                         lambda k, g, ans, x, axis, keepdims:
+                         _reduce_vjp(g, x, axis, keepdims) * _logsumexp_weights(x, ans, axis), 2,
+                         printed=lambda count: (lambda x, ans: P.exp(x - ans),))
+softmax      = _register("softmax", _softmax_impl, _softmax_map, _softmax_map, 1)
+log_softmax  = _register("log_softmax", _log_softmax_impl,
+                         lambda k, t, ans, x, axis: t - sum_(t * _exp(ans), axis, True),
+                         lambda k, g, ans, x, axis: g - _exp(ans) * sum_(g, axis, True), 1)
+tile         = _register("tile", lambda x, reps: np.tile(x, reps),
+                         lambda k, t, ans, x, reps: tile(t, reps), _tile_vjp, 1)
+pad          = _register("pad", lambda x, widths, value: np.pad(x, widths, constant_values=value),
+                         lambda k, t, ans, x, widths, value: pad(t, widths, 0.0),
+                         lambda k, g, ans, x, widths, value: getitem(g, _pad_slices(x, widths)),
+                         2)
+einsum       = _register("einsum", _einsum_impl, _einsum_jvp, _einsum_vjp, 1,
+                         text="einsum({p}, {0}, …)")
+# ---------------------------------------------------------------------------------------------
+
+
+def _exp(x):
+    from .. import primitives as P
+
+    return P.exp(x)
+
+
+astype       = _register("astype", lambda x, dtype: np.asarray(x).astype(dtype),
+                         lambda k, t, ans, x, dtype: astype(t, dtype),
+                         lambda k, g, ans, x, dtype: astype(g, np.result_type(data_of(x))), 1)

@@ -12,13 +12,17 @@ registry's partial rules for elementwise records and the ``vjp`` of :mod:`autodi
 for structural ones.
 
 As in PyTorch, ``backward()`` adds to ``.grad`` of the leaves (tensors created with
-``requires_grad=True``) until it is reset (``optimizer.zero_grad()`` sets it to ``None``); the
-graph is not freed, so calling ``backward`` twice adds the gradient twice.
+``requires_grad=True``) until it is reset (``optimizer.zero_grad()`` sets it to ``None``). A
+second ``backward()`` from the same output is refused, as PyTorch refuses it once its buffers are
+freed, unless the first one had ``retain_graph=True``; then it adds the gradient again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -46,13 +50,16 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_op", "_args", "_atoms", "_parents", "_seq",
-                 "_adjoint", "__weakref__")
-    __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
+                 "_adjoint", "_freed", "__weakref__")
     __hash__ = object.__hash__
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Tensor):
             data = data.data
+        elif isinstance(data, list | tuple) and _holds_grad(data):
+            raise InputError("Tensor: the list holds tensors that require grad; Tensor(...) "
+                             "would copy their values and drop the gradient: use "
+                             "autodiff.stack([...]) (or cat) to combine them")
         try:
             arr = np.asarray(data, dtype=dtype)
         except (TypeError, ValueError) as exc:
@@ -78,7 +85,6 @@ class Tensor:
     shape = property(lambda self: self.data.shape)
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
     T = property(lambda self: self.transpose())
     is_leaf = property(lambda self: self._op is None)
 
@@ -113,7 +119,40 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._one("float"))
+
+    def __int__(self) -> int:
+        return int(self._one("int"))
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu":
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._one("index"))
+
+    def _one(self, what: str) -> Any:
+        if self.data.size != 1:
+            raise InputError(f"{what}(): only a tensor of one element can be converted to a "
+                             f"Python number (this one has shape {self.shape})")
+        return self.data.reshape(()).item()
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(x)``, ``array + x``: a ufunc that is a registry primitive is recorded as
+        that primitive (differentiable); comparisons and the like give values off the tape;
+        anything else on a tensor that requires grad is refused (it would drop the gradient)."""
+        prim = _UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
+        if prim is not None:
+            return elementwise(prim, inputs)
+        if ufunc is np.matmul and method == "__call__" and not kwargs:
+            return structural(ops.matmul, tuple(_operand(a) for a in inputs))
+        if method == "__call__" and ufunc in _COMPARISONS and not kwargs:
+            return _new(ufunc(*[_data(a) for a in inputs]))
+        if any(isinstance(a, Tensor) and a.requires_grad for a in inputs):
+            raise InputError(f"numpy's {ufunc.__name__} ({method}) is not differentiable here: "
+                             "use the tensor's method or autodiff's function of that name")
+        out = getattr(ufunc, method)(*[_data(a) for a in inputs],
+                                     **{k: _data(v) for k, v in kwargs.items()})
+        return _new(out) if isinstance(out, np.ndarray | np.generic) else out
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -135,10 +174,32 @@ class Tensor:
     def __rtruediv__(self, o): return elementwise(P.div, (o, self))
     def __pow__(self, o): return elementwise(P.pow_, (self, o))
     def __rpow__(self, o): return elementwise(P.pow_, (o, self))
+    def __mod__(self, o): return elementwise(P.mod, (self, o))
+    def __rmod__(self, o): return elementwise(P.mod, (o, self))
     def __neg__(self): return elementwise(P.neg, (self,))
+    def __abs__(self): return elementwise(P.abs_, (self,))
     def __pos__(self): return self
     def __matmul__(self, o): return structural(ops.matmul, (self, _operand(o)))
     def __rmatmul__(self, o): return structural(ops.matmul, (_operand(o), self))
+
+    # in place: on the values under no_grad (an optimizer's update) or off the tape; refused on
+    # a leaf that requires grad while recording (PyTorch's RuntimeError); a recorded result is
+    # replaced by the new result (the name is rebound: the tape stays correct)
+    def __iadd__(self, o): return self._inplace(P.add, o, np.add)
+    def __isub__(self, o): return self._inplace(P.sub, o, np.subtract)
+    def __imul__(self, o): return self._inplace(P.mul, o, np.multiply)
+    def __itruediv__(self, o): return self._inplace(P.div, o, np.divide)
+
+    def _inplace(self, prim: P.Primitive, o: Any, ufunc: np.ufunc) -> Tensor:
+        recording = _Grad.enabled and (self.requires_grad or
+                                       isinstance(o, Tensor) and o.requires_grad)
+        if not recording:
+            ufunc(self.data, _data(o), out=self.data, casting="same_kind")
+            return self
+        if self._op is None and self.requires_grad:
+            raise InputError("a leaf Variable that requires grad is being used in an in-place "
+                             "operation (update it under `with autodiff.no_grad():`)")
+        return elementwise(prim, (self, o))
 
     # comparisons give boolean tensors that are not differentiable
     def __lt__(self, o): return _new(self.data < _data(o))
@@ -164,58 +225,320 @@ class Tensor:
                              "assign into .data outside the computation")
         self.data[index] = _data(value)
 
-    # -- reductions and shapes ----------------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False, out: None = None) -> Tensor:
-        return structural(ops.sum_, (self, _axis(axis), keepdims))
+    # -- reductions: PyTorch's dim/keepdim, numpy's axis/keepdims -----------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """``Σ x`` over ``dim`` (all entries when None)."""
+        d, k = _reduction(self, dim, axis, keepdim, keepdims)
+        return structural(ops.sum_, (self, d, k))
 
-    def mean(self, axis: Any = None, keepdims: bool = False, out: None = None) -> Tensor:
-        return structural(ops.mean, (self, _axis(axis), keepdims))
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: bool | None = None, dtype: Any = None, out: None = None) -> Tensor:
+        """``(1/n) Σ x`` over ``dim``; the mean of no entries is nan (as PyTorch)."""
+        d, k = _reduction(self, dim, axis, keepdim, keepdims)
+        return structural(ops.mean, (self, d, k))
 
-    def max(self, axis: Any = None, keepdims: bool = False, out: None = None) -> Tensor:
-        return structural(ops.max_, (self, _axis(axis), keepdims))
+    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, out: None = None) -> Any:
+        """``x.max()``: the largest entry (ties share the gradient). ``x.max(dim)``:
+        ``(values, indices)`` along ``dim``, the gradient to the index (as PyTorch);
+        ``x.max(axis=…)`` is numpy's: the values only (as ``amax``, ties share);
+        ``x.max(other)`` is ``maximum(x, other)``."""
+        if isinstance(dim, Tensor):
+            return elementwise(P.maximum, (self, dim))
+        return _extremum(self, dim, keepdim, axis, keepdims, ops.max_, np.argmax)
 
-    def var(self, axis: Any = None, keepdims: bool = False, unbiased: bool | None = None,
-            correction: int | None = None) -> Tensor:
+    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, out: None = None) -> Any:
+        """As :meth:`max`, for the smallest entries."""
+        if isinstance(dim, Tensor):
+            return elementwise(P.minimum, (self, dim))
+        return _extremum(self, dim, keepdim, axis, keepdims, ops.min_, np.argmin)
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The largest entries over ``dim``; ties share the gradient equally."""
+        return structural(ops.max_, (self, *_reduction(self, dim, None, keepdim, None)))
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The smallest entries over ``dim``; ties share the gradient equally."""
+        return structural(ops.min_, (self, *_reduction(self, dim, None, keepdim, None)))
+
+    def argmax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """The index of the largest entry (of the flattened tensor when ``dim`` is None)."""
+        return _arg(self, np.argmax, dim if axis is None else axis, keepdim)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """The index of the smallest entry (of the flattened tensor when ``dim`` is None)."""
+        return _arg(self, np.argmin, dim if axis is None else axis, keepdim)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: bool | None = None, dtype: Any = None) -> Tensor:
+        """``∏ x`` over ``dim``; ``∂/∂x_i`` is the product of the others (exact at zeros)."""
+        d, k = _reduction(self, dim, axis, keepdim, keepdims)
+        return structural(ops.prod, (self, d, k))
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            axis: Any = None, keepdims: bool | None = None, correction: int | None = None,
+            ddof: int | None = None) -> Tensor:
         """``Σ (x − μ)² / (N − correction)``; the default ``correction=1`` (unbiased) is
-        PyTorch's; normalization layers use ``unbiased=False`` (``correction=0``)."""
+        PyTorch's; normalization layers use ``unbiased=False`` (``correction=0``), numpy's
+        ``ddof`` is ``correction``. ``N − correction ≤ 0`` gives nan (as PyTorch)."""
+        if isinstance(unbiased, bool) is False and unbiased is not None:
+            dim, unbiased = (dim, unbiased) if dim is not None else (unbiased, None)
         if correction is None:
-            correction = 1 if unbiased is None or unbiased else 0
-        n = ops._count(self.shape, _axis(axis))
-        centred = self - self.mean(axis, keepdims=True)
-        return (centred * centred).sum(axis, keepdims) / max(n - correction, 0)
+            correction = ddof if ddof is not None else (
+                1 if unbiased is None or unbiased else 0)
+        d, k = _reduction(self, dim, axis, keepdim, keepdims)
+        n = ops._count(self.shape, d)
+        centred = self - structural(ops.mean, (self, d, True))
+        scale = 1.0 / (n - correction) if n - correction > 0 else math.nan
+        return structural(ops.sum_, (centred * centred, d, k)) * scale
 
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            axis: Any = None, keepdims: bool | None = None, correction: int | None = None,
+            ddof: int | None = None) -> Tensor:
+        """``√var`` (unbiased by default, as PyTorch)."""
+        return self.var(dim, unbiased, keepdim, axis=axis, keepdims=keepdims,
+                        correction=correction, ddof=ddof).sqrt()
+
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Running sums along ``dim``; the adjoint is the running sum from the other end."""
+        d = _dims(dim if axis is None else axis, self.ndim)
+        if d is None or not isinstance(d, int):
+            if self.ndim > 1 or not isinstance(d, int | type(None)):
+                raise InputError("cumsum: give one dim (dim=0, 1, ...)")
+            return structural(ops.cumsum, (self.reshape(-1), 0))
+        return structural(ops.cumsum, (self, d))
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+                  keepdims: bool | None = None) -> Tensor:
+        """``log Σ e^x`` over ``dim``, computed stably; its gradient is ``softmax(x)``."""
+        d, k = _reduction(self, dim, axis, keepdim, keepdims)
+        return structural(ops.logsumexp, (self, d, k))
+
+    def softmax(self, dim: int = -1) -> Tensor:
+        """``e^{x_i} / Σ_j e^{x_j}`` along ``dim``."""
+        return structural(ops.softmax, (self, _dims(dim, self.ndim, True)))
+
+    def log_softmax(self, dim: int = -1) -> Tensor:
+        """``x_i − log Σ_j e^{x_j}`` along ``dim``, stable for large logits."""
+        return structural(ops.log_softmax, (self, _dims(dim, self.ndim, True)))
+
+    # -- shapes ------------------------------------------------------------------------------
     def reshape(self, *shape: Any, order: str = "C") -> Tensor:
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape
         return structural(ops.reshape, (self, tuple(shape)))
 
+    view = reshape
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
     def transpose(self, *axes: Any) -> Tensor:
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        return structural(ops.transpose, (self, tuple(axes) if axes else None))
+        """numpy's ``transpose(axes)`` with one tuple (a permutation, negative axes allowed;
+        reversed axes when none given), or PyTorch's ``transpose(dim0, dim1)`` with two ints
+        (swap two dims)."""
+        nd = self.ndim
+        if not axes:
+            return structural(ops.transpose, (self, None))
+        if len(axes) == 2 and all(isinstance(a, int | np.integer) for a in axes):
+            a, b = (_dims(ax, nd, True) for ax in axes)
+            perm = list(range(nd))
+            perm[a], perm[b] = perm[b], perm[a]
+            return structural(ops.transpose, (self, tuple(perm)))
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], tuple | list) else axes
+        perm = tuple(_dims(ax, nd, True) for ax in axes)
+        if sorted(perm) != list(range(nd)):
+            raise InputError(f"transpose: {tuple(axes)} is not a permutation of the "
+                             f"{nd} axes")
+        return structural(ops.transpose, (self, perm))
 
-    def flatten(self) -> Tensor:
-        return self.reshape(-1)
+    def permute(self, *dims: Any) -> Tensor:
+        """The axes in the order ``dims`` (``x.permute(2, 0, 1)``)."""
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], tuple | list) else dims
+        return self.transpose(tuple(dims))
 
-    # -- elementwise functions ----------------------------------------------------------------
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a tensor of at most 2 dims, as PyTorch)."""
+        if self.ndim > 2:
+            raise InputError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                             f"{self.ndim}D")
+        return structural(ops.transpose, (self, None)) if self.ndim == 2 else self
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dims ``start_dim`` … ``end_dim`` merged into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        a, b = _dims(start_dim, self.ndim, True), _dims(end_dim, self.ndim, True)
+        shape = self.shape
+        return self.reshape(shape[:a] + (-1 if 0 not in shape else
+                                         math.prod(shape[a:b + 1]),) + shape[b + 1:])
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        """Without the dims of size 1 (only ``dim``'s, if it has size 1)."""
+        if dim is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        dims = _dims(dim, self.ndim, True)
+        dims = {dims} if isinstance(dims, int) else set(dims or ())
+        return self.reshape(tuple(n for i, n in enumerate(self.shape)
+                                  if not (i in dims and n == 1)))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """With a new dim of size 1 at position ``dim`` (``-1``: last)."""
+        d = _dims(dim, self.ndim + 1, True)
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """A view broadcast to ``sizes`` (``-1`` keeps a dim); the gradient sums the copies."""
+        sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], tuple | list) else sizes
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise InputError(f"expand: {len(sizes)} sizes for a {self.ndim}-dim tensor")
+        shape = tuple(self.shape[i - lead] if n == -1 else int(n) for i, n in enumerate(sizes))
+        return structural(ops.broadcast_to, (self, shape))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """PyTorch's ``repeat`` (numpy's ``tile``): ``sizes[i]`` copies along dim ``i``."""
+        sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], tuple | list) else sizes
+        if len(sizes) < self.ndim:
+            raise InputError("repeat: number of repeat dims can not be smaller than number "
+                             "of tensor dims")
+        return structural(ops.tile, (self, tuple(int(n) for n in sizes)))
+
+    def flip(self, *dims: Any) -> Tensor:
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], tuple | list) else dims
+        return structural(ops.flip, (self, tuple(_dims(d, self.ndim, True) for d in dims)))
+
+    def clone(self) -> Tensor:
+        """A copy of the values that stays on the tape (its gradient flows back to ``self``)."""
+        out = structural(ops.reshape, (self, self.shape))
+        if out.data is self.data or out.data.base is not None:
+            out.data = out.data.copy()
+        return out
+
+    def gather(self, dim: int, index: Any) -> Tensor:
+        """``out[i][j] = x[index[i][j]][j]`` (dim 0) / ``x[i][index[i][j]]`` (dim 1): an
+        advanced index, whose adjoint adds ``ḡ`` back at the gathered positions."""
+        idx = np.asarray(_data(index))
+        if idx.dtype.kind not in "iu":
+            if idx.size and not np.all(idx == np.round(idx)):
+                raise InputError("gather: the index must hold integers")
+            idx = idx.astype(np.int64)
+        d = _dims(dim, self.ndim, True)
+        if idx.ndim != self.ndim:
+            raise InputError(f"gather: index has {idx.ndim} dims, the tensor {self.ndim}")
+        grids = np.ogrid[tuple(slice(n) for n in idx.shape)]
+        full = tuple(idx if i == d else grids[i] for i in range(self.ndim))
+        return structural(ops.getitem, (self, full))
+
+    def sort(self, dim: int = -1, descending: bool = False) -> ValuesIndices:
+        """``(values, indices)`` sorted along ``dim`` (stable); the values are differentiable
+        (a gather)."""
+        d = _dims(dim, self.ndim, True)
+        if self.ndim == 0:
+            return ValuesIndices(self, _new(np.zeros((), dtype=np.int64)))
+        key = -self.data if descending else self.data
+        index = np.argsort(key, axis=d, kind="stable")
+        return ValuesIndices(self.gather(d, index), _new(index.astype(np.int64)))
+
+    # -- dtype and device --------------------------------------------------------------------
+    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
+        """``to(dtype)`` converts (on the tape); ``to('cpu')`` is the tensor itself (there is
+        no other device)."""
+        for a in args:
+            if isinstance(a, str) and a == "cpu":
+                continue
+            dt = _dtype(a)
+            if dt is None:
+                raise InputError(f"to: autodiff runs on the CPU only, in numpy's dtypes; "
+                                 f"{a!r} is neither 'cpu' nor a dtype")
+            dtype = dt
+        return self if dtype is None else self.type(dtype)
+
+    def type(self, dtype: Any = None) -> Any:
+        """``type()``: the type's name; ``type(dtype)``: converted, on the tape."""
+        if dtype is None:
+            return f"autodiff.{np.dtype(self.dtype).name}"
+        dt = _dtype(dtype)
+        if dt is None:
+            raise InputError(f"type: {dtype!r} is not a dtype")
+        if dt == self.dtype:
+            return self
+        return structural(ops.astype, (self, dt))
+
+    def float(self) -> Tensor:
+        """float32 (as ``torch.Tensor.float``)."""
+        return self.type(np.float32)
+
+    def double(self) -> Tensor:
+        """float64."""
+        return self.type(np.float64)
+
+    def long(self) -> Tensor:
+        return _new(self.data.astype(np.int64))
+
+    def int(self) -> Tensor:
+        return _new(self.data.astype(np.int32))
+
+    def bool(self) -> Tensor:
+        return _new(self.data.astype(bool))
+
+    def cpu(self) -> Tensor:
+        return self
+
+    # -- sizes as PyTorch has them -----------------------------------------------------------
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (a tuple), or the size of dim ``dim`` (``x.size(-1)``)."""
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_dims(dim, self.ndim, True)]
+
+    def numel(self) -> int:
+        """The number of entries (numpy's ``.size``)."""
+        return self.data.size
+
+    def dim(self) -> int:
+        """The number of dims (numpy's ``.ndim``)."""
+        return self.data.ndim
+
+    def nelement(self) -> int:
+        return self.data.size
+
+    # -- elementwise functions: the registry's primitives --------------------------------------
+    # (every one-argument primitive without a method here gets one, below the class)
     def exp(self): return elementwise(P.exp, (self,))
     def log(self): return elementwise(P.log, (self,))
-    def log1p(self): return elementwise(P.log1p, (self,))
     def sqrt(self): return elementwise(P.sqrt, (self,))
     def abs(self): return elementwise(P.abs_, (self,))
-    def sin(self): return elementwise(P.sin, (self,))
-    def cos(self): return elementwise(P.cos, (self,))
     def sigmoid(self): return elementwise(P.sigmoid, (self,))
     def tanh(self): return elementwise(P.tanh, (self,))
     def relu(self): return elementwise(P.relu, (self,))
-    def softplus(self): return elementwise(P.softplus, (self,))
-    def logsigmoid(self): return elementwise(P.logsigmoid, (self,))
+    def pow(self, exponent: Any) -> Tensor: return elementwise(P.pow_, (self, exponent))
+    def maximum(self, other: Any) -> Tensor: return elementwise(P.maximum, (self, other))
+    def minimum(self, other: Any) -> Tensor: return elementwise(P.minimum, (self, other))
+    def remainder(self, other: Any) -> Tensor: return elementwise(P.mod, (self, other))
 
-    def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
-        return structural(ops.clip, (self, lo, hi))
+    def clip(self, lo: Any = None, hi: Any = None, *, min: Any = None,  # noqa: A002
+             max: Any = None) -> Tensor:  # noqa: A002 (PyTorch's names)
+        """``lo ≤ x ≤ hi`` entry by entry; the gradient passes where ``lo ≤ x ≤ hi``."""
+        lo, hi = (min if lo is None else lo), (max if hi is None else hi)
+        return structural(ops.clip, (self, _data(lo), _data(hi)))
 
     clamp = clip
 
-    def backward(self, gradient: Any = None) -> None:
-        """Add ``∂self/∂leaf`` (times ``gradient``, for a non-scalar) to every leaf's ``.grad``."""
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Add ``∂self/∂leaf`` (times ``gradient``, for a non-scalar) to every leaf's ``.grad``.
+
+        A second call from the same tensor is refused unless the previous one had
+        ``retain_graph=True`` (PyTorch frees the graph's buffers after a backward pass)."""
+        if self._op is not None and self._freed:
+            raise InputError("Trying to backward through the graph a second time: the first "
+                             "backward() freed it; specify retain_graph=True the first time "
+                             "to backward twice")
         if not self.requires_grad:
             raise InputError("backward: this tensor does not require grad (none of the tensors "
                              "it was computed from has requires_grad=True)")
@@ -236,6 +559,8 @@ class Tensor:
                 raise InputError(f"backward: the gradient has shape {seed.shape}, the tensor "
                                  f"{self.shape}")
         seen = {id(seed)}
+        if not retain_graph and self._op is not None:
+            self._freed = True
         for leaf, g in reverse([self], [seed]):
             if leaf.grad is not None:
                 leaf.grad = _new((leaf.grad.data + g).astype(leaf.data.dtype, copy=False))
@@ -246,6 +571,93 @@ class Tensor:
                 g = np.array(g, dtype=leaf.data.dtype)
             seen.add(id(g))
             leaf.grad = _new(g)
+
+
+class ValuesIndices(NamedTuple):
+    """``(values, indices)`` of ``max(dim)``, ``min(dim)``, ``sort``: PyTorch's named tuple."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _holds_grad(items: Sequence[Any]) -> bool:
+    """Whether nested lists hold a tensor that requires grad."""
+    for a in items:
+        if isinstance(a, Tensor) and a.requires_grad:
+            return True
+        if isinstance(a, list | tuple) and _holds_grad(a):
+            return True
+    return False
+
+
+def _dims(dim: Any, nd: int, one: bool = False) -> Any:
+    """``dim`` (an int, a tuple of ints or None) checked against ``nd`` dims and made
+    non-negative, as PyTorch: ``-nd ≤ d < nd``; a 0-dim tensor accepts ``0`` and ``-1``
+    (then None: all of it). ``one``: exactly one int."""
+    if dim is None:
+        if one:
+            raise InputError("dim: give a dimension (an int)")
+        return None
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    if isinstance(dim, tuple):
+        if one:
+            raise InputError(f"dim: expected one int, got {dim!r}")
+        out = tuple(_dims(d, nd, True) for d in dim)
+        if len(set(out)) != len(out):
+            raise InputError(f"dim {dim!r} appears multiple times in the list of dims")
+        return None if nd == 0 else out
+    if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
+        raise InputError(f"dim: expected an int, got {dim!r}")
+    span = builtins.max(nd, 1)
+    if not -span <= dim < span:
+        raise IndexInputError(f"Dimension out of range (expected to be in range of "
+                              f"[{-span}, {span - 1}], but got {dim})")
+    if nd == 0:
+        return 0 if one else None
+    return int(dim) % nd
+
+
+def _reduction(x: Tensor, dim: Any, axis: Any, keepdim: bool, keepdims: bool | None):
+    """The checked dims and the keepdim flag of a reduction, from torch's or numpy's names."""
+    d = _dims(dim if axis is None else axis, x.data.ndim)
+    return d, bool(keepdim if keepdims is None else keepdims)
+
+
+def _extremum(x: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, op: Any,
+              arg: Any) -> Any:
+    k = bool(keepdim if keepdims is None else keepdims)
+    if dim is None:  # the whole tensor, or numpy's axis=: the values, ties sharing
+        return structural(op, (x, _dims(axis, x.ndim), k))
+    d = _dims(dim, x.ndim, True)
+    if x.ndim == 0:
+        return ValuesIndices(x, _new(np.zeros((), dtype=np.int64)))
+    index = np.expand_dims(arg(x.data, axis=d), d)
+    values = x.gather(d, index)
+    if not k:
+        values = values.squeeze(d)
+        index = np.squeeze(index, d)
+    return ValuesIndices(values, _new(index.astype(np.int64)))
+
+
+def _arg(x: Tensor, arg: Any, dim: Any, keepdim: bool) -> Tensor:
+    if dim is None:
+        out = arg(x.data)
+        return _new(np.asarray(out, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+    d = _dims(dim, x.ndim, True)
+    if x.ndim == 0:
+        return _new(np.zeros((), dtype=np.int64))
+    return _new(arg(x.data, axis=d, keepdims=keepdim).astype(np.int64))
+
+
+def _dtype(x: Any) -> Any:
+    """A numpy dtype from numpy's or Python's names (``np.float32``, ``'float32'``, ``float``),
+    or None."""
+    try:
+        dt = np.dtype(x)
+    except TypeError:
+        return None
+    return dt if dt.kind in "fiub" else None
 
 
 def _brief(data: Any) -> str:
@@ -297,6 +709,7 @@ def _record(value: Any, op: Any, args: tuple, arrays: list, parents: tuple) -> T
         t._atoms = tuple(arrays)
         t._parents = parents
         t._seq = next(_SEQ)
+        t._freed = False  # set by backward() without retain_graph
         return t
     t.requires_grad = False
     t._op = None
@@ -350,6 +763,46 @@ def structural(op: ops.ArrayPrimitive, args: tuple) -> Tensor:
     return _record(value, op, args, arrays, parents)
 
 
+def _method(prim: P.Primitive):
+    def method(self: Tensor) -> Tensor:
+        return elementwise(prim, (self,))
+    method.__name__ = prim.name
+    method.__doc__ = f"``{prim.text.format('x')}`` entry by entry (the registry's primitive)."
+    return method
+
+
+# a method for every one-argument primitive of the registry that has none written above
+for _prim in P.REGISTRY.values():
+    if _prim.arity == 1 and not hasattr(Tensor, _prim.name):
+        setattr(Tensor, _prim.name, _method(_prim))
+Tensor.arcsin, Tensor.arccos, Tensor.arctan = Tensor.asin, Tensor.acos, Tensor.atan
+Tensor.arcsinh, Tensor.arccosh, Tensor.arctanh = Tensor.asinh, Tensor.acosh, Tensor.atanh
+Tensor.negative = Tensor.neg
+
+#: numpy's ufuncs that are registry primitives: ``np.exp(tensor)`` records ``exp``
+_UFUNCS = {np.add: P.add, np.subtract: P.sub, np.multiply: P.mul, np.divide: P.div,
+           np.power: P.pow_, np.negative: P.neg, np.exp: P.exp, np.log: P.log,
+           np.log1p: P.log1p, np.expm1: P.expm1, np.sqrt: P.sqrt, np.abs: P.abs_,
+           np.sin: P.sin, np.cos: P.cos, np.tan: P.tan, np.arcsin: P.asin, np.arccos: P.acos,
+           np.arctan: P.atan, np.sinh: P.sinh, np.cosh: P.cosh, np.tanh: P.tanh,
+           np.arcsinh: P.asinh, np.arccosh: P.acosh, np.arctanh: P.atanh, np.sign: P.sign,
+           np.maximum: P.maximum, np.minimum: P.minimum, np.exp2: P.exp2, np.log2: P.log2,
+           np.log10: P.log10, np.square: P.square, np.reciprocal: P.reciprocal,
+           np.floor: P.floor, np.ceil: P.ceil, np.mod: P.mod}
+_COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+                np.isfinite, np.isnan, np.isinf, np.logical_and, np.logical_or, np.logical_not,
+                np.signbit}
+
+def _set_where(mask: Any, value: Any, number: float) -> Any:
+    """``number`` where ``mask`` holds, else ``value``, recorded (a ``where``): for the
+    registry's safe partials (:func:`autodiff.primitives.zero_where`)."""
+    value = value if isinstance(value, Tensor) else _new(np.asarray(value))
+    shape = np.broadcast_shapes(np.shape(mask), value.shape)
+    cond = np.broadcast_to(np.asarray(mask, dtype=bool), shape)
+    return structural(ops.where, (cond, value.data.dtype.type(number), value))
+
+
 P.register_atom(Tensor, elementwise)
+P.register_where(Tensor, _set_where)
 ops._HANDLER[:] = [Tensor, structural]
 tape.Tensor = Tensor

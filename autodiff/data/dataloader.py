@@ -9,8 +9,9 @@ The lecture's three gradient-descent variants are one loop with three batch size
 One pass over the loader is an epoch: ⌈N/B⌉ batches (⌊N/B⌋ with ``drop_last``). With
 ``shuffle`` every epoch draws a new permutation from ``generator`` (a seeded
 ``numpy.random.Generator``, or an int seed), so a run is reproducible and epochs differ.
-Without a generator a fresh unseeded one is made per loader, as PyTorch draws from its
-global state. ``num_workers`` is not supported: batches are made in the calling process.
+Without a generator the permutations come from the global generator
+(:mod:`autodiff.autograd.random`, reseeded by ``autodiff.manual_seed``), as PyTorch draws from
+its global state. ``num_workers`` is not supported: batches are made in the calling process.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Tensor
+from ..autograd import Tensor, random
 from ..errors import InputError
 from .dataset import Dataset, TensorDataset
 
@@ -83,13 +84,15 @@ class DataLoader:
         self.sampler, self.drop_last = sampler, drop_last
         self.collate_fn = default_collate if collate_fn is None else collate_fn
         self.generator = (generator if isinstance(generator, np.random.Generator)
-                          else np.random.default_rng(generator))
+                          else None if generator is None else np.random.default_rng(generator))
 
     def _indices(self) -> list[int]:
         if self.sampler is not None:
             return list(self.sampler)
         n = len(self.dataset)
-        return self.generator.permutation(n).tolist() if self.shuffle else list(range(n))
+        if not self.shuffle:
+            return list(range(n))
+        return random.generator(self.generator).permutation(n).tolist()
 
     def __iter__(self) -> Iterator[Any]:
         order = self._indices()

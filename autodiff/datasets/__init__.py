@@ -12,11 +12,12 @@ and :class:`Standardizer` prepare it; ``autodiff.data`` (Dataset, DataLoader) th
 
 from .csvfile import read_csv, read_matrix
 from .preprocessing import Standardizer, train_test_split
-from .shipped import SHIPPED, load, load_breast_cancer, load_diabetes
+from .shipped import SHIPPED, load, load_breast_cancer, load_diabetes, load_iris
 from .synthetic import noisy_linear, two_gaussians
-from .table import Table, check_classification
+from .table import Table, check_classification, n_classes
 
 __all__ = [
     "SHIPPED", "Standardizer", "Table", "check_classification", "load", "load_breast_cancer",
-    "load_diabetes", "noisy_linear", "read_csv", "read_matrix", "train_test_split", "two_gaussians",
+    "load_diabetes", "load_iris", "n_classes", "noisy_linear", "read_csv", "read_matrix",
+    "train_test_split", "two_gaussians",
 ]

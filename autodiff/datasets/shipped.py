@@ -7,6 +7,8 @@ name               task            samples  features  source, licence
                                                       (Diagnostic), CC BY 4.0
 ``diabetes``       regression      442      10        Efron et al. (2004), via
                                                       scikit-learn, BSD-3-Clause
+``iris``           classification  150      4         Fisher's Iris (1936), UCI,
+                   (3 classes)                        CC BY 4.0
 =================  ==============  =======  ========  ==================================
 """
 
@@ -41,11 +43,16 @@ SHIPPED: dict[str, Shipped] = {s.name: s for s in (
             "Diabetes (Efron et al. 2004): age, sex, BMI, blood pressure and six serum "
             "measurements; target = disease progression one year after baseline",
             "BSD-3-Clause (as distributed by scikit-learn)"),
+    Shipped("iris", "iris.csv", "species", "classification",
+            "Iris (Fisher 1936): sepal and petal length and width of 150 flowers; target "
+            "species 0 = setosa, 1 = versicolor, 2 = virginica (three classes)",
+            "CC BY 4.0 (UCI Machine Learning Repository)"),
 )}
 
 
 def load(name: str) -> Table:
-    """The shipped data set ``name`` (``breast-cancer`` or ``diabetes``) as a :class:`Table`."""
+    """The shipped data set ``name`` (``breast-cancer``, ``diabetes``, ``iris``) as a
+    :class:`Table`."""
     if name not in SHIPPED:
         raise InputError(f"no shipped data set {name!r}; choose one of " + ", ".join(SHIPPED))
     s = SHIPPED[name]
@@ -58,6 +65,11 @@ def load(name: str) -> Table:
 def load_breast_cancer() -> Table:
     """569 tumours, 30 features, ``benign`` ∈ {0, 1} (357 benign, 212 malignant)."""
     return load("breast-cancer")
+
+
+def load_iris() -> Table:
+    """150 flowers, 4 measurements, ``species`` ∈ {0, 1, 2} (50 of each)."""
+    return load("iris")
 
 
 def load_diabetes() -> Table:

@@ -2,7 +2,7 @@
 
 ``Table`` is what every loader returns: the course's synthetic data (:mod:`.synthetic`), the
 data shipped with the package and any CSV file (:mod:`.csvfile`). Rows are examples
-``x_i ∈ ℝ^d``, ``y_i`` their target (a class 0/1 or a real number).
+``x_i ∈ ℝ^d``, ``y_i`` their target (a class 0, 1, …, K − 1 or a real number).
 """
 
 from __future__ import annotations
@@ -61,23 +61,40 @@ class Table:
                "n_features": self.n_features, "features": list(self.feature_names),
                "target": self.target_name}
         if self.task == "classification":
-            out["class_counts"] = {str(int(c)): int((self.y == c).sum()) for c in (0, 1)}
+            out["class_counts"] = {str(int(c)): int((self.y == c).sum())
+                                   for c in range(max(n_classes(self.y), 2))}
         return out
 
 
-def check_classification(table: Table) -> None:
-    """A binary classification target holds 0 and 1 only, and both of them.
+def n_classes(y: np.ndarray) -> int:
+    """K, the number of classes of a target holding 0, 1, …, K − 1 (the largest label + 1)."""
+    return int(np.max(y)) + 1 if len(y) else 0
 
-    Raises :class:`InputError` for another value or for a single class (logistic regression
-    cannot learn a boundary from one class: its loss is minimised by w → ∞).
+
+MAX_CLASSES = 100
+
+
+def check_classification(table: Table) -> None:
+    """A classification target holds the classes 0, 1, …, K − 1 (K ≥ 2: 0 and 1 for the
+    lecture's binary case), each of them at least once.
+
+    Raises :class:`InputError` for another value, for a class with no example, or for a
+    single class (logistic regression cannot learn a boundary from one class: its loss is
+    minimised by w → ∞).
     """
     values = np.unique(table.y)
-    bad = [v for v in values if v not in (0.0, 1.0)]
+    bad = [v for v in values if v != np.round(v) or v < 0 or v >= MAX_CLASSES]
     if bad:
         raise InputError(
             f"{table.source}: target column {table.target_name!r} must hold the classes 0 and 1 "
-            f"for classification; found {format_number(bad[0])}"
+            f"(or 0, 1, …, K − 1 for K classes) for classification; found {format_number(bad[0])}"
             + (f" (and {len(bad) - 1} other value(s))" if len(bad) > 1 else ""))
+    missing = sorted(set(range(n_classes(table.y))) - {int(v) for v in values})
+    if missing and len(values) >= 2:
+        raise InputError(
+            f"{table.source}: target column {table.target_name!r} must hold the classes 0 and 1 "
+            f"(or 0, 1, …, K − 1 for K classes); it holds "
+            f"{', '.join(format_number(v) for v in values)}, no example of class {missing[0]}")
     if len(values) < 2:
         raise InputError(
             f"{table.source}: target column {table.target_name!r} holds a single class "

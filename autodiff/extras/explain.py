@@ -104,12 +104,18 @@ def _first(args: list[Any]) -> np.ndarray:
 # value, message with {op}). The first row that holds names the cause; a new primitive with a
 # domain adds its row here.
 HINTS: list[tuple[tuple[str, ...], Callable[[list[Any], Any], Any], str]] = [
-    (("log", "sqrt"), lambda args, v: np.any(_first(args) < 0),
+    (("log", "sqrt", "log2", "log10", "rsqrt"), lambda args, v: np.any(_first(args) < 0),
      "{op} of a negative number is nan"),
-    (("log",), lambda args, v: np.any(_first(args) == 0), "log(0) = -inf"),
+    (("log", "log2", "log10"), lambda args, v: np.any(_first(args) == 0), "{op}(0) = -inf"),
+    (("rsqrt", "reciprocal"), lambda args, v: np.any(_first(args) == 0), "{op}(0) = inf"),
+    (("acosh",), lambda args, v: np.any(_first(args) < 1), "acosh(x) needs x ≥ 1"),
+    (("atanh",), lambda args, v: np.any(np.abs(_first(args)) >= 1),
+     "atanh(x) needs |x| < 1 (±inf at ±1)"),
+    (("mod",), lambda args, v: np.any(np.asarray(args[1]) == 0), "mod(x, 0) is nan"),
     (("log1p",), lambda args, v: np.any(_first(args) <= -1), "log1p(x) needs x > -1"),
     (("div",), lambda args, v: np.any(np.asarray(args[1]) == 0), "division by zero"),
-    (("exp", "expm1", "sinh", "cosh", "pow", "softplus"), lambda args, v: np.any(np.isinf(v)),
+    (("exp", "expm1", "exp2", "sinh", "cosh", "pow", "softplus", "square"),
+     lambda args, v: np.any(np.isinf(v)),
      "overflow: the result passes 1.8e308 (exp(x) does for x > 709.8)"),
     (("asin", "acos"), lambda args, v: np.any(np.abs(_first(args)) > 1), "{op} needs |x| ≤ 1"),
 ]

@@ -4,14 +4,39 @@
 layers, activations, losses and normalizations are added beside them.
 """
 
-from . import functional, init, manual
-from .activation import ReLU, Sigmoid, Tanh
+from . import functional, init, manual, utils
+from .activation import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from .container import Flatten, Identity, ModuleDict, ModuleList
+from .dropout import Dropout
 from .linear import Linear, Sequential
-from .loss import BCELoss, BCEWithLogitsLoss, MSELoss
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
 from .models import MLP, LinearRegression, LogisticRegression
 from .module import Module, Parameter
 from .normalization import BatchNorm1d, LayerNorm
 
-__all__ = ["BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "LayerNorm", "Linear",
-           "LinearRegression", "LogisticRegression", "MLP", "MSELoss", "Module", "Parameter",
-           "ReLU", "Sequential", "Sigmoid", "Tanh", "functional", "init", "manual"]
+__all__ = ["BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Dropout", "ELU",
+           "GELU", "Flatten", "Hardtanh", "HuberLoss", "Identity", "L1Loss", "LayerNorm",
+           "LeakyReLU", "Linear", "LinearRegression", "LogSoftmax", "LogisticRegression", "MLP",
+           "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU",
+           "Sequential", "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional", "init",
+           "manual", "utils"]

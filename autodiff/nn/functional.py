@@ -235,3 +235,221 @@ def layer_norm(input: Any, normalized_shape: tuple[int, ...], weight: Tensor | N
 
 __all__ = ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "check_reduction", "layer_norm", "linear", "mse_loss", "relu", "sigmoid", "tanh"]
+
+
+# --- more activations (PyTorch's names, signatures and defaults) ----------------------------
+def _where(cond: Any, a: Any, b: Any) -> Tensor:
+    return structural(ops.where, (np.asarray(cond, dtype=bool), a, b))
+
+
+def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
+    """``x`` where ``x > 0``, else ``negative_slope·x`` (the slope at 0 too, as PyTorch)."""
+    x = _tensor(input)
+    return _where(x.data > 0, x, x * negative_slope)
+
+
+def elu(input: Any, alpha: float = 1.0) -> Tensor:
+    """``x`` where ``x > 0``, else ``α(eˣ − 1)``; the branch not taken gets no gradient
+    (``min(x, 0)`` inside ``expm1`` keeps it finite for large ``x``)."""
+    x = _tensor(input)
+    return _where(x.data > 0, x, alpha * x.clip(None, 0.0).expm1())
+
+
+def gelu(input: Any, approximate: str = "none") -> Tensor:
+    """``x Φ(x)`` (``approximate='none'``, the registry's ``gelu``) or its tanh approximation
+    ``x (1 + tanh(√(2/π)(x + 0.044715 x³)))/2`` (``'tanh'``, the registry's ``gelu_tanh``)."""
+    if approximate not in ("none", "tanh"):
+        raise InputError(f"approximate argument must be either none or tanh, not "
+                         f"{approximate!r}")
+    return elementwise(P.gelu if approximate == "none" else P.gelu_tanh, (_tensor(input),))
+
+
+def silu(input: Any) -> Tensor:
+    """``x σ(x)`` (the registry's ``silu``)."""
+    return elementwise(P.silu, (_tensor(input),))
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + e^{βx})/β``, and ``x`` itself where ``βx > threshold`` (PyTorch's switch to
+    the identity, where the two agree to float64's precision)."""
+    x = _tensor(input)
+    smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta
+    return _where(x.data * beta > threshold, x, smooth)
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``x`` clipped to ``[min_val, max_val]``; the gradient passes strictly inside (PyTorch:
+    0 at the two corners)."""
+    x = _tensor(input)
+    inside = (x.data > min_val) & (x.data < max_val)
+    return _where(inside, x, np.clip(x.data, min_val, max_val))
+
+
+def relu6(input: Any) -> Tensor:
+    """``hardtanh(x, 0, 6)``."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def softmax(input: Any, dim: int | None = None) -> Tensor:
+    """``e^{x_i} / Σ_j e^{x_j}`` along ``dim``."""
+    return _tensor(input).softmax(-1 if dim is None else dim)
+
+
+def log_softmax(input: Any, dim: int | None = None) -> Tensor:
+    """``x_i − log Σ_j e^{x_j}`` along ``dim``, stable for large logits."""
+    return _tensor(input).log_softmax(-1 if dim is None else dim)
+
+
+def dropout(input: Any, p: float = 0.5, training: bool = True) -> Tensor:
+    """Each entry zeroed with probability ``p``, the others scaled by ``1/(1 − p)`` (so the
+    expectation is unchanged), the mask drawn from the seeded generator; the identity when not
+    ``training``."""
+    if not 0.0 <= p <= 1.0:
+        raise InputError(f"dropout probability has to be between 0 and 1, but got {p}")
+    x = _tensor(input)
+    if not training or p == 0.0:
+        return x
+    from ..autograd import random
+
+    keep = random.default_generator.random(x.data.shape) >= p
+    scale = np.zeros((), x.data.dtype) if p == 1.0 else x.data.dtype.type(1 / (1 - p))
+    return x * (keep * scale).astype(x.data.dtype, copy=False)
+
+
+def pad(input: Any, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """``F.pad``: constant padding, ``(left, right, top, bottom, …)`` from the last dim."""
+    from .. import autograd
+
+    return autograd.pad(input, pad, mode, value)
+
+
+# --- more losses ----------------------------------------------------------------------------
+def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """``ℓ_i = |x_i − y_i|`` (its gradient at 0 is 0, as PyTorch's)."""
+    check_reduction(reduction)
+    _same_shape(input, target, "Using a target size ({target}) that is different to the input "
+                "size ({input}). This will likely lead to incorrect results due to "
+                "broadcasting. Please ensure they have the same size.")
+    return _reduce((_tensor(input) - target).abs(), reduction)
+
+
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """``ℓ_i = d²/2`` where ``|d| < δ``, else ``δ(|d| − δ/2)``, with ``d = x_i − y_i``:
+    quadratic near 0, linear (gradient ``±δ``) beyond."""
+    check_reduction(reduction)
+    _same_shape(input, target, "Using a target size ({target}) that is different to the input "
+                "size ({input}). This will likely lead to incorrect results due to "
+                "broadcasting. Please ensure they have the same size.")
+    d = _tensor(input) - target
+    a = d.abs()
+    return _reduce(_where(a.data < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction)
+
+
+def _classes_last(input: Tensor) -> Tensor:
+    """``(N, C, d₁, …)`` as ``(N·d₁⋯, C)`` (``(C,)`` as ``(1, C)``): one row per prediction."""
+    if input.ndim == 1:
+        return input.reshape(1, -1)
+    if input.ndim == 2:
+        return input
+    order = (0, *range(2, input.ndim), 1)
+    return input.permute(order).reshape(-1, input.shape[1])
+
+
+def _class_indices(target: Any, n_rows: int, n_classes: int, ignore_index: int) -> np.ndarray:
+    y = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if y.dtype.kind == "f":
+        if y.size and not np.all(y == np.round(y)):
+            raise InputError("expected class indices (integers) as the target, or "
+                             "probabilities of the input's shape")
+        y = y.astype(np.int64)
+    y = y.reshape(-1)
+    if y.size != n_rows:
+        raise InputError(f"Expected input batch_size ({n_rows}) to match target batch_size "
+                         f"({y.size}).")
+    bad = (y != ignore_index) & ((y < 0) | (y >= n_classes))
+    if bad.any():
+        raise InputError(f"Target {int(y[bad][0])} is out of bounds: the input has "
+                         f"{n_classes} classes")
+    return y
+
+
+def _weights(weight: Any, n_classes: int, dtype: Any) -> np.ndarray:
+    if weight is None:
+        return np.ones(n_classes, dtype=dtype)
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    if w.shape != (n_classes,):
+        raise InputError(f"weight tensor should be defined either for all {n_classes} classes "
+                         f"or no classes but got weight tensor of shape: {w.shape}")
+    return w
+
+
+def _unrows(loss: Tensor, input: Tensor) -> Tensor:
+    """Per-row losses back in the input's shape without the class dim."""
+    if input.ndim == 1:
+        return loss.reshape(())
+    return loss.reshape((input.shape[0],) + input.shape[2:])
+
+
+def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """``ℓ_i = −w_{y_i} x_{i, y_i}`` for log-probabilities ``x`` and class indices ``y``;
+    ``'mean'`` divides by ``Σ_i w_{y_i}`` (the rows not ignored), as PyTorch."""
+    check_reduction(reduction)
+    x = _tensor(input)
+    rows = _classes_last(x)
+    n, c = rows.shape
+    y = _class_indices(target, n, c, ignore_index)
+    kept = y != ignore_index
+    w = _weights(weight, c, rows.dtype)[np.where(kept, y, 0)] * kept
+    picked = rows.gather(1, np.where(kept, y, 0)[:, None]).reshape(-1)
+    loss = -(picked * w)
+    if reduction == "none":
+        return _unrows(loss, x)
+    total = loss.sum()
+    return total if reduction == "sum" else total / w.sum()
+
+
+def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """``log_softmax`` and the negative log-likelihood in one: the multi-class sequel of the
+    lecture's BCE. For logits ``z`` (classes on dim 1) and
+
+    * class indices ``y``: ``ℓ_i = −w_{y_i} log softmax(z_i)_{y_i}``, whose gradient is
+      ``∂ℓ_i/∂z_i = w_{y_i}(softmax(z_i) − onehot(y_i))`` (``p − y``);
+    * probabilities ``Y`` (the input's shape): ``ℓ_i = −Σ_c w_c Y_{ic} log softmax(z_i)_c``.
+
+    ``label_smoothing = ε`` mixes the target with the uniform distribution, ``(1 − ε) y + ε/C``;
+    ``weight``, ``ignore_index`` and the reductions follow ``torch.nn.CrossEntropyLoss``
+    (``'mean'`` over class indices divides by the summed weights of the rows not ignored)."""
+    check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise InputError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x = _tensor(input)
+    if x.ndim == 0:
+        raise InputError("cross_entropy: the input needs a class dim")
+    logp = x.log_softmax(0 if x.ndim == 1 else 1)
+    rows = _classes_last(logp)
+    n, c = rows.shape
+    w = _weights(weight, c, rows.dtype)
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.shape == x.shape and t.dtype.kind == "f":  # probabilities
+        probs = _classes_last(_tensor(t)).data
+        if label_smoothing > 0:
+            probs = probs * (1 - label_smoothing) + label_smoothing / c
+        loss = -(rows * (probs * w)).sum(1)
+        if reduction == "none":
+            return _unrows(loss, x)
+        return loss.sum() if reduction == "sum" else loss.sum() / n
+    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return nll
+    y = _class_indices(target, n, c, ignore_index)
+    kept = y != ignore_index
+    smooth = -(rows * w).sum(1) * kept
+    if reduction == "none":
+        smooth = _unrows(smooth, x)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    else:
+        smooth = smooth.sum() / (w[np.where(kept, y, 0)] * kept).sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / c)

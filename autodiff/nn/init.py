@@ -2,9 +2,11 @@
 
 Every function fills its argument in place (a :class:`~autodiff.Tensor`'s ``.data`` or a numpy
 array) and returns it. Random draws come from ``generator`` (a ``numpy.random.Generator``) or,
-when it is None, from this module's ``default_generator``, seeded with 0 when autodiff is
-imported, so a script initializes the same weights on every run; :func:`manual_seed` reseeds
-it. (PyTorch's numbers differ: its generator is not numpy's.)
+when it is None, from ``default_generator``, the one global generator of
+:mod:`autodiff.autograd.random` (also Dropout's and a shuffled DataLoader's), seeded with 0 when
+autodiff is imported, so a script initializes the same weights on every run;
+:func:`manual_seed` (= ``autodiff.manual_seed``) reseeds it. (PyTorch's numbers differ: its
+generator is not numpy's.)
 
 The lecture's two recipes are ``uniform_(w, -ε, ε)`` and ``normal_(w, 0, ε)``. The scaled ones:
 
@@ -25,18 +27,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..autograd import Tensor
+from ..autograd.random import default_generator, manual_seed  # noqa: F401 (torch's names here)
 from ..errors import InputError
 
 T = TypeVar("T", Tensor, np.ndarray)
 
-default_generator: np.random.Generator = np.random.default_rng(0)
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed ``default_generator`` (the draws of every later call with ``generator=None``)."""
-    global default_generator
-    default_generator = np.random.default_rng(seed)
-    return default_generator
 
 
 def _array(tensor: Tensor | np.ndarray) -> np.ndarray:

@@ -71,3 +71,55 @@ class BCEWithLogitsLoss(_Loss):
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
                                                   self.pos_weight)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error ``ℓ_i = |x_i − y_i|``: ``torch.nn.L1Loss(reduction="mean")``."""
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.l1_loss(input, target, self.reduction)
+
+
+class HuberLoss(_Loss):
+    """``ℓ_i = d²/2`` for ``|d| < δ``, else ``δ(|d| − δ/2)``:
+    ``torch.nn.HuberLoss(reduction="mean", delta=1.0)``."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if delta <= 0:
+            raise ValueError(f"huber_loss does not support non-positive values for delta, "
+                             f"got {delta}")
+        self.delta = delta
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities and class indices,
+    ``ℓ_i = −w_{y_i} x_{i, y_i}``: ``torch.nn.NLLLoss(weight=None, ignore_index=-100,
+    reduction="mean")``."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight, self.ignore_index = _weight(weight), ignore_index
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax and negative log-likelihood in one, from logits (the multi-class BCE):
+    ``torch.nn.CrossEntropyLoss(weight=None, ignore_index=-100, reduction="mean",
+    label_smoothing=0.0)``; the target holds class indices or probabilities."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(reduction)
+        self.weight, self.ignore_index = _weight(weight), ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+                               self.label_smoothing)

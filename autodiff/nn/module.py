@@ -254,6 +254,41 @@ class Module:
                 else:
                     p.grad.data[...] = 0
 
+    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Module:
+        """``to('cpu')`` is the module itself (there is no other device); ``to(np.float32)``
+        converts every parameter, gradient and floating-point buffer in place."""
+        for a in args:
+            if isinstance(a, str) and a == "cpu":
+                continue
+            try:
+                dt = np.dtype(a)
+            except TypeError:
+                dt = None
+            if dt is None or dt.kind != "f":
+                raise InputError(f"to: autodiff runs on the CPU only, in numpy's float dtypes; "
+                                 f"{a!r} is neither 'cpu' nor a float dtype")
+            dtype = dt
+        if dtype is None:
+            return self
+        for p in self.parameters():
+            p.data = p.data.astype(dtype)
+            if p.grad is not None:
+                p.grad.data = p.grad.data.astype(dtype)
+        for m in self.modules():
+            for k, b in m._buffers.items():
+                if b is not None and np.asarray(getattr(b, "data", b)).dtype.kind == "f":
+                    if isinstance(b, np.ndarray):
+                        m._buffers[k] = b.astype(dtype)
+                    else:
+                        b.data = b.data.astype(dtype)
+        return self
+
+    def float(self) -> Module:
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        return self.to(np.float64)
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant, children before parents, then on ``self``."""
         stack, order = [self], []

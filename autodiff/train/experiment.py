@@ -28,6 +28,7 @@ from ..datasets import (
     Table,
     check_classification,
     load,
+    n_classes,
     noisy_linear,
     read_csv,
     train_test_split,
@@ -49,7 +50,8 @@ class TrainConfig:
     0.9, lr 0.01, batches of 64) on the course's two Gaussians."""
 
     model: str = "logistic"
-    loss: str | None = None                 # None: mse for linear, bce otherwise
+    loss: str | None = None                 # None: mse for linear, bce (cross-entropy for
+                                            # more than two classes) otherwise
     hidden: tuple[int, ...] = (16,)
     activation: str = "relu"
     optimizer: str = "momentum"
@@ -97,6 +99,8 @@ def task_of(config: TrainConfig) -> str:
         raise InputError(f"--model linear predicts real numbers: use --loss mse, not {loss}")
     if config.model == "logistic" and loss == "mse":
         raise InputError("--model logistic predicts a probability: use --loss bce or bce-logits")
+    if config.model == "linear" and loss == "cross-entropy":
+        raise InputError("--model linear predicts real numbers: use --loss mse")
     return "regression" if loss == "mse" else "classification"
 
 
@@ -151,8 +155,16 @@ def run(config: TrainConfig, callback: Callback | None = None) -> Result:
         return t.y if target_scaler is None else target_scaler.transform(t.y[:, None])[:, 0]
 
     loss_name = config.resolved_loss()
+    classes = max(n_classes(table.y), 2) if task == "classification" else 2
+    if classes > 2 and config.loss is None:
+        loss_name = "cross-entropy"     # K classes: softmax regression or an MLP with K logits
+    elif classes > 2 and loss_name != "cross-entropy":
+        raise InputError(f"{table.source}: the target {table.target_name!r} has {classes} "
+                         f"classes; --loss {loss_name} is for two: use --loss cross-entropy "
+                         "(the default for more than two classes)")
     hidden = tuple(config.hidden) if config.model == "mlp" else ()
-    spec = ModelSpec(config.model, train.n_features, hidden, config.activation, loss_name)
+    spec = ModelSpec(config.model, train.n_features, hidden, config.activation, loss_name,
+                     classes)
     model = spec.build(seed=(config.seed, INIT))
     optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum)
     scheduler = make_scheduler(config.schedule, optimizer, config.epochs, config.gamma,
@@ -168,4 +180,18 @@ def run(config: TrainConfig, callback: Callback | None = None) -> Result:
                   X_test=None if test is None else scaler.transform(test.X),
                   y_test=None if test is None else targets(test), logits=spec.logits,
                   divergence=config.divergence, config=summary, callback=callback)
+    if spec.multiclass:
+        data["confusion_matrix"] = _confusion(model, spec, scaler, train if test is None
+                                              else test, "train" if test is None else "test")
     return Result(history, model, spec, scaler, target_scaler, data)
+
+
+def _confusion(model: Any, spec: ModelSpec, scaler: Standardizer, part: Table,
+               name: str) -> dict[str, Any]:
+    """The confusion matrix of the trained model on ``part`` (rows: true class)."""
+    from .metrics import confusion_matrix
+    from .model import predict
+
+    probabilities = predict(model, spec, scaler.transform(part.X))
+    return {"on": name, "classes": list(range(spec.classes)),
+            "matrix": confusion_matrix(probabilities, part.y, spec.classes)}

@@ -54,7 +54,7 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     from ..data import DataLoader, TensorDataset
 
     X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
+    Y = _targets(y, loss_fn)
     n = len(X)
     size = n if batch_size is None else min(int(batch_size), n)
     loader = DataLoader(TensorDataset(Tensor(X), Tensor(Y)), batch_size=size, shuffle=True,
@@ -138,12 +138,21 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     return history
 
 
+def _targets(y: np.ndarray, loss_fn: Any) -> np.ndarray:
+    """A column (N, 1) for the one-output losses, class indices (N,) for cross-entropy."""
+    from ..nn import CrossEntropyLoss
+
+    if isinstance(loss_fn, CrossEntropyLoss):
+        return np.asarray(y, dtype=np.float64).reshape(-1)
+    return np.asarray(y, dtype=np.float64).reshape(-1, 1)
+
+
 def evaluate(model: Any, loss_fn: Any, X: np.ndarray, y: np.ndarray, task: str,
              logits: bool = False) -> tuple[float, float]:
     """(loss, accuracy or R²) of ``model`` on all of ``X, y``, without recording a graph."""
     from ..autograd import Tensor
 
-    Y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
+    Y = _targets(y, loss_fn)
     with _no_grad(), np.errstate(all="ignore"):
         output = model(Tensor(np.asarray(X, dtype=np.float64)))
         if not np.isfinite(output.data).all():

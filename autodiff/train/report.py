@@ -47,6 +47,8 @@ def report_table(result: Result, files: dict[str, str] | None = None) -> str:
     for part, values in h.final.items():
         loss, value = (format_number(values.get(k), 6) for k in ("loss", metric))
         lines.append(f"{part:8}{loss:>12}{value:>12}")
+    if "confusion_matrix" in d:
+        lines += ["", *_confusion(d["confusion_matrix"])]
     lines += ["", "learned weights" + (" (on standardized features)"
                                         if d.get("standardized") else "") + ":"]
     for name, value in h.weights.items():
@@ -54,6 +56,16 @@ def report_table(result: Result, files: dict[str, str] | None = None) -> str:
     if files:
         lines += ["", "wrote " + ", ".join(f"{k} {v}" for k, v in files.items())]
     return "\n".join(lines)
+
+
+def _confusion(c: dict[str, Any]) -> list[str]:
+    """The confusion matrix as a table: a row per true class, a column per predicted one."""
+    k = c["classes"]
+    lines = [f"confusion matrix ({c['on']} rows; row = true class, column = predicted):",
+             "        " + "".join(f"{j:>7}" for j in k)]
+    for j, row in zip(k, c["matrix"], strict=True):
+        lines.append(f"  {j:>4}  " + "".join(f"{v:>7}" for v in row))
+    return lines
 
 
 def _epochs(rows: list[dict[str, Any]], limit: int = 25) -> str:
