@@ -18,7 +18,7 @@ PACKAGE = ROOT / "autodiff"
 # Lowest first. The core is a chain of its own: each module imports only those before it.
 LAYERS: list[tuple[str, list[str]]] = [
     ("core", ["errors"]),
-    ("core", ["outputfile", "modelfile", "processes", "examples"]),  # files, children, examples
+    ("core", ["processes", "outputfile", "modelfile", "examples"]),  # beside errors, no math
     ("core", ["primitives"]),
     ("core", ["identities"]),
     ("core", ["term"]),
