@@ -15,20 +15,30 @@ import numpy as np
 
 from ..errors import InputError
 
-default_generator: np.random.Generator = np.random.default_rng(0)
+
+def __getattr__(name: str) -> Any:
+    """:data:`default_generator` is made on first use (``numpy.random`` is not imported with
+    autodiff, which keeps ``autodiff trace`` quick to start)."""
+    if name == "default_generator":
+        globals()[name] = np.random.default_rng(0)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def manual_seed(seed: int) -> np.random.Generator:
     """Reseed :data:`default_generator` (every later draw without an explicit generator)."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise InputError(f"manual_seed: the seed must be an integer, got {seed!r}")
-    default_generator.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
-    return default_generator
+    gen = generator()
+    gen.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
+    return gen
 
 
 def generator(gen: np.random.Generator | None = None) -> np.random.Generator:
     """``gen``, or the global generator when it is None."""
-    return default_generator if gen is None else gen
+    if gen is not None:
+        return gen
+    return globals().get("default_generator") or __getattr__("default_generator")
 
 
 def shape_of(size: tuple[Any, ...]) -> tuple[int, ...]:
