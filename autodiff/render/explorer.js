@@ -103,15 +103,25 @@
       history.replaceState(null, "", "#step=" + k);
     }
     current = k;
-    var row = s.kind === "reverse" ? rows.a[s.i] : s.kind === "forward" ? rows.t[s.i] : null;
-    if (row) { visible(row); }
-    if (nodes[s.var]) { visible(nodes[s.var]); }
+    visible(s.kind === "reverse" ? rows.a[s.i] : s.kind === "forward" ? rows.t[s.i] : null,
+            nodes[s.var]);
   }
 
-  function visible(el) {
-    var r = el.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth) {
-      el.scrollIntoView({ block: "nearest", inline: "nearest" });
+  // bring the step's row into the window (below the sticky bar) and its node into the graph's
+  // scrolling box, moving each only as far as needed
+  var bar = q(".adx-bar"), box = q(".adx-graph");
+  function visible(row, node) {
+    if (row) {
+      var r = row.getBoundingClientRect(), top = bar.getBoundingClientRect().bottom + 4;
+      if (r.top < top) { window.scrollBy(0, r.top - top); }
+      else if (r.bottom > window.innerHeight - 4) { window.scrollBy(0, r.bottom - window.innerHeight + 4); }
+    }
+    if (node && box) {
+      var b = box.getBoundingClientRect(), n = node.getBoundingClientRect();
+      if (n.left < b.left) { box.scrollLeft += n.left - b.left - 8; }
+      else if (n.right > b.right) { box.scrollLeft += n.right - b.right + 8; }
+      if (n.top < b.top) { box.scrollTop += n.top - b.top - 8; }
+      else if (n.bottom > b.bottom) { box.scrollTop += n.bottom - b.bottom + 8; }
     }
   }
 

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from ..evaluation import Evaluation
 
 THEMES = ("light", "dark")
+FITS = 40
+"""Largest trace whose graph is scaled to the page's width; a bigger one scrolls in its box."""
+LONGEST = 160
+"""Longest heading: a longer formula or point is cut with an ellipsis (the tables have it all)."""
 _SHOWN = itertools.count(1)
 GENERATOR = "autodiff explore"
 """The ``<meta name="generator">`` of a page: how ``-o`` recognises a page of its own kind."""
@@ -186,7 +190,8 @@ def _graph(ev: Evaluation, renderer: str | None) -> str:
                 f'{MAX_NODES} variables a graph is drawn for, so this page steps through the '
                 f'tables only.</p>')
     svg = Graph(ev).svg(renderer)
-    return '<div class="adx-graph">' + svg[svg.index("<svg"):] + "</div>"
+    size = "" if len(ev.trace) <= FITS else " adx-big"  # a big graph keeps its size and scrolls
+    return f'<div class="adx-graph{size}">' + svg[svg.index("<svg"):] + "</div>"
 
 
 def _summary(ev: Evaluation) -> str:
@@ -197,13 +202,19 @@ def _summary(ev: Evaluation) -> str:
 
 def _heading(ev: Evaluation) -> str:
     t = ev.trace
-    title = f"f({', '.join(t.inputs)}) = {_formula(t)}"
-    point = ", ".join(f"{n} = {format_value(v)}" for n, v in ev.at.items())
+    names = list(t.inputs)
+    args = ", ".join(names if len(names) <= 6 else names[:2] + ["…", names[-1]])
+    title = _cut(f"f({args}) = {_formula(t)}")
+    point = _cut(", ".join(f"{n} = {format_value(v)}" for n, v in ev.at.items()))
     return (f'<header><h1>{html.escape(title)}</h1><p class="adx-point">'
             f'{html.escape(f"at {point}; tangents {_wrt(ev)}")}</p></header>')
 
 
-def _formula(t: Any, longest: int = 120) -> str:
+def _cut(text: str) -> str:
+    return text if len(text) <= LONGEST else text[:LONGEST - 1] + "…"
+
+
+def _formula(t: Any, longest: int = LONGEST) -> str:
     """The function the trace computes, as one expression in its inputs when that is short
     (a trace program's variables substituted: ``x1·x2 + exp(x1·x2) - sin(x2)``), else the
     name of its output variable."""
@@ -276,7 +287,7 @@ def page(ev: Evaluation, theme: str = "light", large_font: bool = False,
 
 
 def _heading_title(ev: Evaluation) -> str:
-    return f"autodiff explore: {_formula(ev.trace)}"
+    return _cut(f"autodiff explore: {_formula(ev.trace)}")
 
 
 def check_target(path: str | os.PathLike, overwrite: bool = False) -> Path:
