@@ -143,8 +143,8 @@ class Evaluation:
     def _repr_html_(self) -> str | None:
         """The explorer that steps through the sweeps (see render/explorer.py); None (so the
         notebook shows the tables) without a point or without both sweeps."""
-        from .render import explorer
-        return explorer.repr_html(self)
+        from .render.explorer import repr_html
+        return repr_html(self)
 
     def _repr_svg_(self) -> str | None:
         """The computation graph with the values of the sweeps (see render/graph.py)."""
