@@ -105,8 +105,8 @@ def test_the_rules_shown_are_the_tables_rules_with_numbers(pages):
 
 
 def test_controls_keys_and_play(pages, tmp_path):
-    """Keys, buttons, the slider and play, driven by a script added to a copy of the page; it
-    records the step after each action in an attribute that the dumped DOM carries."""
+    """Keys, buttons, the slider, play and printing, driven by a script added to a copy of the
+    page; it records the step after each action in an attribute that the dumped DOM carries."""
     path, ev = pages["lecture"]
     driver = """<script>
     (function () {
@@ -123,6 +123,10 @@ def test_controls_keys_and_play(pages, tmp_path):
       root.querySelector("[data-go=prev]").click(); note();
       var slider = root.querySelector("input[type=range]");
       slider.value = "10"; slider.dispatchEvent(new Event("input")); note();
+      window.dispatchEvent(new Event("beforeprint"));
+      var printed = root.querySelectorAll(".adx-cur, .adx-src, .adx-pending").length;
+      window.dispatchEvent(new Event("afterprint"));
+      root.setAttribute("data-print", printed + " " + root.querySelectorAll(".adx-cur").length);
       root.querySelector("[data-go=first]").click();
       root.querySelector("[data-go=play]").click();
       setTimeout(function () { note(); root.setAttribute("data-seen", seen.join(" ")); }, 2900);
@@ -135,6 +139,8 @@ def test_controls_keys_and_play(pages, tmp_path):
     assert seen[:8] == ["1:v1", "3:v3", "2:v2", "15:", "0:", "15:", "14:v1", "10:v5"]
     assert seen[8] == "2:v2"  # playing: a step every 1.4 s
     assert dom.root["data-step"] == "2"
+    printed, after = map(int, dom.root["data-print"].split())
+    assert printed == 0 and after >= 3  # on paper nothing marked; then the step's marks again
 
 
 def test_a_trace_too_large_to_draw_steps_through_its_tables(tmp_path):

@@ -175,6 +175,16 @@
       if (k !== null && k !== current) { stop(); show(k); }
     });
   }
+  // on paper the page is the static tables and graph: no step marked, every value shown
+  window.addEventListener("beforeprint", function () {
+    stop();
+    marked.forEach(function (m) { m[0].classList.remove(m[1]); });
+    marked = [];
+    root.querySelectorAll(".adx-pending").forEach(function (el) {
+      el.classList.remove("adx-pending");
+    });
+  });
+  window.addEventListener("afterprint", function () { show(current); });
   q(".adx-controls").hidden = false;
   q(".adx-step").hidden = false;
   var start = isPage ? fromHash() : null;

@@ -85,58 +85,67 @@ class Step:
 def steps(ev: Evaluation) -> list[Step]:
     """The steps of the walk through ``ev``'s sweeps (see the module's docstring)."""
     t, pr = ev.trace, RulePrinter(ev.trace)
-    primals, tangents, adjoints = ev.primals, ev.forward.tangents, ev.reverse.adjoints
-    n, out = len(t), t.output
-    values = [format_value(v) for v in primals]
     point = ", ".join(f"{name} = {format_value(v)}" for name, v in ev.at.items())
     seed = ", ".join(f"{name_text(name, 'tangent')} = {format_value(v)}"
                      for name, v in ev.direction.items())
     sweep = f"{t.steps[0].var} … {t.steps[-1].var}"
-    out_steps = [Step("inputs", "", -1, "The inputs: the point and the seed of the tangents",
-                      (point, f"{seed}   (tangents {_wrt(ev)})"),
-                      (f"next: the forward sweep computes {sweep}, each with its tangent",))]
-    for i, s in enumerate(t.steps):
-        if s.is_input:
-            seed_name = name_text(s.input, "tangent")
-            rules = (f"{pr.primal_equation(i)} = {values[i]}",
-                     f"{pr.name(i, 'tangent')} = {seed_name} = {format_value(tangents[i])}")
-            notes = (f"an input: its tangent is the seed {seed_name} of the direction "
-                     f"{_wrt(ev)}",)
-        else:
-            terms = pr.tangent_contributions(i, primals)
-            rhs = pr.primal_rhs_at(i, values)
-            primal = f"{pr.primal_equation(i)} = {rhs}"
-            products = _sum([_product(tangents[j], d) for j, _, d in terms])
-            rules = (primal if rhs == values[i] else f"{primal} = {values[i]}",
-                     f"{pr.tangent_equation(i, ev.direction)} = {products}"
-                     f" = {format_value(tangents[i])}")
-            notes = tuple(f"{t.steps[j].var} → {s.var}: {term} = "
-                          f"{_product(tangents[j], d)} = {format_value(tangents[j] * d)}"
-                          for j, term, d in terms)
-        out_steps.append(Step("forward", s.var, i, f"Forward sweep: {s.var} "
-                              f"({i + 1} of {n})", rules, notes))
-    for k, j in enumerate(range(out, -1, -1)):
-        s = t.steps[j]
-        title = f"Reverse sweep: {pr.name(j, 'adjoint')} ({k + 1} of {out + 1})"
-        if j == out:
-            rule = f"{pr.adjoint_equation(j)} = {format_value(adjoints[j])}"
-            notes = ("the output's adjoint is the seed: ∂f/∂f = 1",)
-        else:
-            terms = pr.adjoint_contributions(j, primals)
-            rule = (f"{pr.adjoint_equation(j)} = "
-                    f"{_sum([_product(adjoints[i], d) for i, _, d in terms])}"
-                    f" = {format_value(adjoints[j])}")
-            notes = tuple(f"{t.steps[i].var} → {s.var}: {term} = "
-                          f"{_product(adjoints[i], d)} = {format_value(adjoints[i] * d)}"
-                          for i, term, d in terms) or (f"{s.var} is not used: its adjoint is 0",)
-        out_steps.append(Step("reverse", s.var, j, title, (rule,), notes))
-    result = [f"f = {t.steps[out].var} = {format_value(ev.value)}"]
+    walk = [Step("inputs", "", -1, "The inputs: the point and the seed of the tangents",
+                 (point, f"{seed}   (tangents {_wrt(ev)})"),
+                 (f"next: the forward sweep computes {sweep}, each with its tangent",))]
+    with np.errstate(all="ignore"):
+        values = [format_value(v) for v in ev.primals]
+        walk += [_forward(ev, pr, i, values) for i in range(len(t))]
+        walk += [_reverse(ev, pr, j, k) for k, j in enumerate(range(t.output, -1, -1))]
+    result = [f"f = {t.steps[t.output].var} = {format_value(ev.value)}"]
     result += [f"∂f/∂{name} = {pr.name(t.inputs[name], 'adjoint')} = {format_value(v)}"
                for name, v in ev.gradient.items()]
-    check = (f"forward mode gave {pr.name(out, 'tangent')} = {format_value(tangents[out])} "
-             f"({_wrt(ev)}) in one sweep per direction; reverse mode the whole gradient in one")
-    out_steps.append(Step("result", "", -1, "f and its gradient", tuple(result), (check,)))
-    return out_steps
+    check = (f"forward mode gave {pr.name(t.output, 'tangent')} = "
+             f"{format_value(ev.forward.derivative)} ({_wrt(ev)}) in one sweep per direction; "
+             f"reverse mode the whole gradient in one")
+    walk.append(Step("result", "", -1, "f and its gradient", tuple(result), (check,)))
+    return walk
+
+
+def _forward(ev: Evaluation, pr: RulePrinter, i: int, values: list[str]) -> Step:
+    """Step ``i`` of the forward sweep: ``v_i`` and ``v̇_i = Σ_j v̇_j ∂v_i/∂v_j``, each term
+    ``v̇_j·∂v_i/∂v_j`` with its numbers, and each in-edge's contribution."""
+    t, tangents = ev.trace, ev.forward.tangents
+    s = t.steps[i]
+    title = f"Forward sweep: {s.var} ({i + 1} of {len(t)})"
+    if s.is_input:
+        seed = name_text(s.input, "tangent")
+        rules = (f"{pr.primal_equation(i)} = {values[i]}",
+                 f"{pr.name(i, 'tangent')} = {seed} = {format_value(tangents[i])}")
+        return Step("forward", s.var, i, title, rules,
+                    (f"an input: its tangent is the seed {seed} of the direction {_wrt(ev)}",))
+    terms = pr.tangent_contributions(i, ev.primals)
+    rhs = pr.primal_rhs_at(i, values)
+    primal = f"{pr.primal_equation(i)} = {rhs}"
+    products = _sum([_product(tangents[j], d) for j, _, d in terms])
+    rules = (primal if rhs == values[i] else f"{primal} = {values[i]}",
+             f"{pr.tangent_equation(i, ev.direction)} = {products} = {format_value(tangents[i])}")
+    notes = tuple(f"{t.steps[j].var} → {s.var}: {term} = {_product(tangents[j], d)} = "
+                  f"{format_value(tangents[j] * d)}" for j, term, d in terms)
+    return Step("forward", s.var, i, title, rules, notes)
+
+
+def _reverse(ev: Evaluation, pr: RulePrinter, j: int, k: int) -> Step:
+    """Step ``k`` of the reverse sweep, the adjoint ``v̄_j = Σ_i v̄_i ∂v_i/∂v_j``: each term
+    ``v̄_i·∂v_i/∂v_j`` with its numbers, and the contribution of each edge ``j → i``."""
+    t, adjoints = ev.trace, ev.reverse.adjoints
+    s = t.steps[j]
+    title = f"Reverse sweep: {pr.name(j, 'adjoint')} ({k + 1} of {t.output + 1})"
+    if j == t.output:
+        return Step("reverse", s.var, j, title,
+                    (f"{pr.adjoint_equation(j)} = {format_value(adjoints[j])}",),
+                    ("the output's adjoint is the seed: ∂f/∂f = 1",))
+    terms = pr.adjoint_contributions(j, ev.primals)
+    products = _sum([_product(adjoints[i], d) for i, _, d in terms])
+    rule = f"{pr.adjoint_equation(j)} = {products} = {format_value(adjoints[j])}"
+    notes = tuple(f"{t.steps[i].var} → {s.var}: {term} = {_product(adjoints[i], d)} = "
+                  f"{format_value(adjoints[i] * d)}" for i, term, d in terms)
+    return Step("reverse", s.var, j, title, (rule,),
+                notes or (f"{s.var} is not used: its adjoint is 0",))
 
 
 def _wrt(ev: Evaluation) -> str:
@@ -318,7 +327,7 @@ class Explorer:
     >>> from autodiff import evaluate
     >>> ex = Explorer(evaluate("x1*x2 + exp(x1*x2) - sin(x2)", at={"x1": 1.5, "x2": 0.5}))
     >>> [s.var for s in ex.steps][:4], len(ex.steps)
-    (['', 'v1', 'v2', 'v3'], 13)
+    (['', 'v1', 'v2', 'v3'], 16)
     """
 
     evaluation: Evaluation
