@@ -53,7 +53,9 @@ def explore(source: str, at: tuple[str, ...], wrt: str | None, output: str | Non
     page = explorer.Explorer(ev, theme, large_font)
     if output is None:
         sys.stdout.write(page.html())
-        return
-    page.save(output, overwrite)
-    click.echo(f"wrote {output} ({len(ev.trace)} variables, {len(page.steps)} steps; open "
-               f"{output}#step=K at step K)", err=True)
+    else:
+        page.save(output, overwrite)
+        click.echo(f"wrote {output} ({len(ev.trace)} variables, {len(page.steps)} steps; open "
+                   f"{output}#step=K at step K)", err=True)
+    for warning in ev.warnings:
+        click.echo(f"warning: {warning}", err=True)
