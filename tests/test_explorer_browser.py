@@ -157,10 +157,10 @@ def test_a_trace_too_large_to_draw_steps_through_its_tables(tmp_path):
 
 def _bands(image: np.ndarray, colour: tuple[int, int, int]) -> list[list[int]]:
     """For each third of the width (the three tables side by side), the pixel rows in which
-    more than 70% of that third has ``colour``: where a highlighted table row lies."""
+    more than 65% of that third has ``colour``: where a highlighted table row lies."""
     hit = (np.abs(image - np.array(colour)).max(axis=2) <= 6)
     w = image.shape[1] // 3
-    return [[y for y in range(image.shape[0]) if hit[y, c * w:(c + 1) * w].mean() > 0.7]
+    return [[y for y in range(image.shape[0]) if hit[y, c * w:(c + 1) * w].mean() > 0.65]
             for c in range(3)]
 
 
