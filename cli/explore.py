@@ -9,21 +9,11 @@ import click
 from autodiff.evaluation import evaluate
 from autodiff.render import explorer
 
-from .options import (
-    EXPRESSION_COMMAND,
-    at_option,
-    point_of,
-    read_source,
-    source_argument,
-    wrt_of,
-    wrt_option,
-)
+from .options import EXPRESSION_COMMAND, expression_options, point_of, read_source, wrt_of
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
-@source_argument
-@at_option
-@wrt_option
+@expression_options(wrt=True)
 @click.option("-o", "--output", metavar="FILE.html",
               help="Write the page to FILE.html (default: the HTML on stdout).")
 @click.option("--overwrite", is_flag=True,
