@@ -84,9 +84,17 @@
       });
     } else if (s.kind === "result") {
       mark(rows.p[out], "adx-cur");
-      data.inputs.forEach(function (i) { mark(rows.a[i], "adx-cur"); });
+      mark(nodes[data.vars[out]], "adx-cur");
+      data.inputs.forEach(function (i) {
+        mark(rows.a[i], "adx-cur");
+        mark(nodes[data.vars[i]], "adx-src");
+      });
     } else {
-      data.inputs.forEach(function (i) { mark(rows.p[i], "adx-src"); mark(rows.t[i], "adx-src"); });
+      data.inputs.forEach(function (i) {
+        mark(rows.p[i], "adx-src");
+        mark(rows.t[i], "adx-src");
+        mark(nodes[data.vars[i]], "adx-src");
+      });
     }
     root.setAttribute("data-step", String(k));
     root.setAttribute("data-current", s.var);

@@ -99,9 +99,9 @@ def steps(ev: Evaluation) -> list[Step]:
     result = [f"f = {t.steps[t.output].var} = {format_value(ev.value)}"]
     result += [f"∂f/∂{name} = {pr.name(t.inputs[name], 'adjoint')} = {format_value(v)}"
                for name, v in ev.gradient.items()]
-    check = (f"forward mode gave {pr.name(t.output, 'tangent')} = "
-             f"{format_value(ev.forward.derivative)} ({_wrt(ev)}) in one sweep per direction; "
-             f"reverse mode the whole gradient in one")
+    check = (f"forward mode found {pr.name(t.output, 'tangent')} = "
+             f"{format_value(ev.forward.derivative)} ({_wrt(ev)}) with one sweep per "
+             f"direction; reverse mode found the whole gradient with one sweep")
     walk.append(Step("result", "", -1, "f and its gradient", tuple(result), (check,)))
     return walk
 
