@@ -9,16 +9,22 @@ import click
 from autodiff.evaluation import evaluate
 from autodiff.render import explorer
 
-from .options import EXPRESSION_COMMAND, expression_options, point_of, read_source, wrt_of
+from .options import (
+    EXPRESSION_COMMAND,
+    check_output_files,
+    expression_options,
+    overwrite_option,
+    point_of,
+    read_source,
+    wrt_of,
+)
 
 
 @click.command(context_settings=EXPRESSION_COMMAND)
 @expression_options(wrt=True)
 @click.option("-o", "--output", metavar="FILE.html",
               help="Write the page to FILE.html (default: the HTML on stdout).")
-@click.option("--overwrite", is_flag=True,
-              help="Replace FILE.html if it is a page written by autodiff explore (a file of "
-                   "any other kind is never replaced).")
+@overwrite_option
 @click.option("--theme", type=click.Choice(explorer.THEMES), default="light", show_default=True,
               help="Colours: light, or dark for a dark lecture hall.")
 @click.option("--large-font", is_flag=True, help="Start in large-font mode, for projection.")
@@ -34,8 +40,7 @@ def explore(source: str, at: tuple[str, ...], wrt: str | None, output: str | Non
 
         autodiff explore traces/lecture.trace --at x1=1.5,x2=0.5 -o lecture.html
     """
-    if output:
-        explorer.check_target(output, overwrite)
+    check_output_files({"-o": (output, explorer.PAGE_FILE)}, overwrite)
     point = point_of(at)
     if point is None:
         raise click.UsageError("give the point with --at, e.g. --at x1=1.5,x2=0.5")

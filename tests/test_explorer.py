@@ -169,7 +169,7 @@ def test_cli_writes_a_page_and_replaces_only_its_own_kind_with_overwrite(tmp_pat
     (["x1*x2"], "--at"),
     (["x1*x2", "--at", "x1=1"], "no value given for x2"),
     (["x1*x2", "--at", "x1=1,x2=2", "-o", "no/such/folder/p.html"], "does not exist"),
-    (["x1*x2", "--at", "x1=1,x2=2", "-o", "page.svg"], "*.html"),
+    (["x1*x2", "--at", "x1=1,x2=2", "-o", "page.svg"], ".html"),
     (["x1*x2", "--at", "x1=1,x2=2", "--theme", "sepia"], "sepia"),
     (["x1*x2", "--at", "x1=1,x2=2", "--wrt", "x3"], "x3"),
 ])

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..outputfile import Kind, check_output, write_atomic
 from ..rules import RulePrinter
 from ..term import Term, apply, name_text, render
 from .tables import format_value
@@ -47,7 +48,11 @@ LONGEST = 160
 """Longest heading: a longer formula or point is cut with an ellipsis (the tables have it all)."""
 _SHOWN = itertools.count(1)
 GENERATOR = "autodiff explore"
-"""The ``<meta name="generator">`` of a page: how ``-o`` recognises a page of its own kind."""
+PAGE = Kind("a page written by autodiff explore",
+            (f'<meta name="generator" content="{GENERATOR}">'.encode(),))
+"""A page of ours, told by its ``<meta name="generator">``: ``-o`` replaces only such a page
+(and only with ``--overwrite``; see :mod:`autodiff.outputfile`)."""
+PAGE_FILE = {".html": PAGE, ".htm": PAGE}
 
 
 def number(v: Any) -> str:
@@ -299,27 +304,6 @@ def _heading_title(ev: Evaluation) -> str:
     return _cut(f"autodiff explore: {_formula(ev.trace)}")
 
 
-def check_target(path: str | os.PathLike, overwrite: bool = False) -> Path:
-    """Check that a page can be written to ``path``: an ``.html`` name in an existing folder;
-    an existing file only if it is a page of this kind and ``overwrite`` is given."""
-    p = Path(path)
-    if p.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"-o {path}: the explorer writes an HTML page; name it *.html")
-    if not p.parent.is_dir():
-        raise InputError(f"-o {path}: the folder {p.parent} does not exist")
-    if p.exists():
-        if not p.is_file():
-            raise InputError(f"-o {path}: exists and is not a file")
-        with open(p, "rb") as fh:
-            head = fh.read(4096)
-        if f'name="generator" content="{GENERATOR}"'.encode() not in head:
-            raise InputError(f"-o {path}: the file exists and is not a page written by "
-                             f"{GENERATOR}; not overwriting it (remove it or choose another name)")
-        if not overwrite:
-            raise InputError(f"-o {path}: the page exists; give --overwrite to replace it")
-    return p
-
-
 @dataclass(frozen=True)
 class Explorer:
     """The explorer of an evaluation: shows itself in a notebook, writes itself as a page.
@@ -345,13 +329,12 @@ class Explorer:
         return page(self.evaluation, self.theme, self.large_font, self.renderer)
 
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
-        """Write the page to ``path`` (see :func:`check_target`); nothing is written on error."""
-        from .renderers import write
-
-        p = check_target(path, overwrite)
-        data = self.html().encode("utf-8")
-        write(p, data)
-        return p
+        """Write the page to ``path`` (``*.html``), by the output-file policy of
+        :mod:`autodiff.outputfile`: an existing file only if it is a page of ours and
+        ``overwrite`` is given; nothing is written on error."""
+        check_output(os.fspath(path), "-o", PAGE_FILE, overwrite)
+        write_atomic(os.fspath(path), self.html())
+        return Path(path)
 
     def _repr_html_(self) -> str:
         return fragment(self.evaluation, self.theme, self.large_font, self.renderer)
