@@ -61,8 +61,17 @@ __all__ = [
     "Graph", "to_dot", "to_svg",
     "Tensor", "elementwise_grad", "enable_grad", "grad", "hessian", "hvp", "is_grad_enabled",
     "jacfwd", "jacrev", "jvp", "manual_seed", "no_grad", "value_and_grad", "vjp",
-    "ExpressionModel", "fit", *TENSOR_FUNCTIONS,
+    "ExpressionModel", "fit", "explore", *TENSOR_FUNCTIONS,
 ]
+
+
+def explore(source, at=None, wrt=None, theme: str = "light", large_font: bool = False):
+    """The explorer that steps through the sweeps of an :class:`Evaluation` (or of an expression
+    or trace program at the point ``at``): it shows itself in a notebook and ``.save(path)``
+    writes it as one HTML page (see :mod:`autodiff.render.explorer`)."""
+    from .render.explorer import explore as _explore
+
+    return _explore(source, at, wrt, theme, large_font)
 
 
 def __getattr__(name: str):

@@ -140,6 +140,12 @@ class Evaluation:
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
+    def _repr_html_(self) -> str | None:
+        """The explorer that steps through the sweeps (see render/explorer.py); None (so the
+        notebook shows the tables) without a point or without both sweeps."""
+        from .render.explorer import repr_html
+        return repr_html(self)
+
     def _repr_svg_(self) -> str | None:
         """The computation graph with the values of the sweeps (see render/graph.py)."""
         from .render.graph import repr_svg

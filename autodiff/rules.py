@@ -20,10 +20,11 @@ trace of 100,000 steps prints in about a second.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from .primitives import Primitive
+from .primitives import UNARY, Primitive
 from .term import SLOT, Term, apply, name_latex, name_text, render
 from .trace import Trace
 
@@ -116,6 +117,28 @@ class RulePrinter:
         (rhs, _, _), fields = self._parts(i)
         return rhs.format(*fields)
 
+    def primal_rhs_at(self, i: int, values: Sequence[str]) -> str:
+        """The right-hand side of ``v_i`` with numbers in place of its variables: ``1.5·0.5``.
+
+        ``values[j]`` is the text of ``v_j``'s value; a negative one is parenthesized after an
+        operator (``0.75 - (-0.5)``, ``-(-2)``, ``(-2)^2``, but ``-6 - 0.5``, ``exp(-0.5)``)."""
+        step = self.trace.steps[i]
+        if step.is_input:
+            return values[i]
+        texts = []
+        for k, (arg, need) in enumerate(zip(step.args, step.op.slots, strict=True)):
+            t = values[arg] if type(arg) is int else render(float(arg.value), self.style)
+            wrap = need > UNARY or (need > 0 and (k > 0 or not step.op.text.startswith("{0}")))
+            texts.append(f"({t})" if wrap and t.startswith("-") else t)
+        return render(Term(step.op, tuple(Term.var(t) for t in texts)), self.style)
+
+    def partial_at(self, i: int, pos: int, primals: Sequence[Any]) -> Any:
+        """``∂v_i/∂v_j`` for argument ``pos`` of step ``i`` at the point of ``primals``: the
+        primitive's rule called with numbers, as the sweeps call it."""
+        step = self.trace.steps[i]
+        args = [primals[a] if type(a) is int else a.value for a in step.args]
+        return step.op.partials[pos](*args, primals[i])
+
     def primal_equation(self, i: int) -> str:
         """``v3 = v1·v2``."""
         return f"{self._names[0][i]} = {self.primal_rhs(i)}"
@@ -126,6 +149,14 @@ class RulePrinter:
             return []
         (_, tangent, _), fields = self._parts(i)
         return [t.format(*fields) for t in tangent if t is not None]
+
+    def tangent_contributions(self, i: int, primals: Sequence[Any]) -> list[tuple[int, str, Any]]:
+        """Per variable argument ``v_j`` of step ``i``, in order: ``(j, the printed term
+        v̇_j ∂v_i/∂v_j, ∂v_i/∂v_j at the point)``."""
+        step = self.trace.steps[i]
+        positions = [(pos, a) for pos, a in enumerate(step.args) if type(a) is int]
+        return [(j, term, self.partial_at(i, pos, primals))
+                for (pos, j), term in zip(positions, self.tangent_terms(i), strict=True)]
 
     def tangent_equation(self, i: int, direction: dict[str, float]) -> str:
         """``v̇3 = v̇1·v2 + v̇2·v1``; an input's tangent is its seed (``v̇1 = 1``)."""
@@ -141,6 +172,15 @@ class RulePrinter:
         for i, pos in self.trace.children(j):
             (_, _, adjoint), fields = self._parts(i)
             out.append((i, adjoint[pos].format(*fields)))
+        return out
+
+    def adjoint_contributions(self, j: int, primals: Sequence[Any]) -> list[tuple[int, str, Any]]:
+        """Per use of ``v_j`` by a step ``i``, in trace order: ``(i, the printed term
+        v̄_i ∂v_i/∂v_j, ∂v_i/∂v_j at the point)``."""
+        out = []
+        for (i, pos), (_, term) in zip(self.trace.children(j), self.adjoint_terms(j),
+                                       strict=True):
+            out.append((i, term, self.partial_at(i, pos, primals)))
         return out
 
     def adjoint_equation(self, j: int, output: int | None = None) -> str:

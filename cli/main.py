@@ -17,7 +17,7 @@ COMMANDS = {
     "hessian": "hessian", "train": "train", "predict": "predict", "optimizers": "optimizers",
     "selfcheck": "selfcheck", "exercise": "exercise", "quiz": "quiz", "adjoints": "adjoints",
     "explain": "explain", "stability": "stability", "optimizer-state": "optim_state",
-    "normalization": "normalization", "fit": "fit",
+    "normalization": "normalization", "fit": "fit", "explore": "explore",
 }
 
 

@@ -17,7 +17,8 @@ outputs replaced.
 Commands run in-process (click's runner) from the repository's root; examples run as
 ``python FILE`` from the root. A file a command writes (``-o``, ``--plot``: SVG/PNG pictures
 under docs/guide/img/) is rewritten too; with ``--check`` it is written to a temporary folder
-and compared with the one in the docs instead (SVG as text, PNG pixel by pixel). Markdown
+and compared with the one in the docs instead (SVG as text, PNG pixel by pixel, an HTML page
+as text with its graph's labels). Markdown
 output (``--format markdown``) is inserted as is. Everything is seeded and no timing is
 captured, so a second run changes nothing.
 
@@ -73,6 +74,8 @@ def _same_picture(new: Path, old: Path) -> bool:
         return a.shape == b.shape and float(np.abs(a - b).mean()) < 0.01
     if new.suffix == ".svg":
         return _svg_text(new) == _svg_text(old)
+    if new.suffix == ".html":
+        return _html_text(new) == _html_text(old)
     return new.read_bytes() == old.read_bytes()
 
 
@@ -81,6 +84,15 @@ def _svg_text(path: Path) -> list[str]:
     root = ET.parse(path).getroot()
     return [" ".join("".join(t.itertext()).split()) for t in root.iter()
             if t.tag.endswith("}text") or t.tag == "text"]
+
+
+def _html_text(path: Path) -> str:
+    """A page of ``autodiff explore`` with its inline SVG graph reduced to the graph's text."""
+    text = path.read_text(encoding="utf-8")
+    for svg in re.findall(r"<svg.*?</svg>", text, re.S):
+        words = " ".join(re.sub(r"<[^>]+>", " ", t) for t in re.findall(r"<text.*?</text>", svg))
+        text = text.replace(svg, " ".join(words.split()))
+    return text
 
 
 def run_command(command: str, check: bool) -> str:

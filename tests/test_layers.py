@@ -45,6 +45,7 @@ HOOKS = {
     ("evaluation", "render"),         # Evaluation.render
     ("evaluation", "render.tables"),  # Evaluation.to_json, .render
     ("evaluation", "render.graph"),   # Evaluation._repr_svg_
+    ("evaluation", "render.explorer"),  # Evaluation._repr_html_
     ("evaluation", "extras.explain"),  # Evaluation.explanation (warnings use nonfinite)
 }
 
