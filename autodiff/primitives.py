@@ -15,6 +15,11 @@ A trace is a sequence ``v_i = op(v_j, v_k, ...)`` over the primitives registered
 
 Adding a primitive is adding one entry to the table at the bottom of this module.
 
+Powers are written ``pow_(x, y)`` in the rules, never ``x ** y``: on numbers the primitive is
+``np.power``, while ``**`` on numpy scalars is another routine that differs in the last bit in a
+few percent of cases, and generated code (:mod:`autodiff.codegen`) must compute what the rules
+compute. One spelling, ``np.power``, serves the engine, the rules and the generated code.
+
 Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``;
 ``maximum(x, y)`` and ``minimum(x, y)`` at a tie ``x = y`` give each argument the partial
 ``1/2`` (``torch.maximum``); ``floor``, ``ceil``, ``round`` have the partial 0 everywhere.
@@ -301,13 +306,13 @@ sqrt     = function("sqrt",     np.sqrt,     (lambda x, ans: 1 / (2 * ans),),   
 abs_     = function("abs",      np.abs,      (lambda x, ans: sign(x),),              lambda sp, x: sp.Abs(x),  latex=r"\lvert {0} \rvert", kinks=(0.0,))
 sin      = function("sin",      np.sin,      (lambda x, ans: cos(x),),               lambda sp, x: sp.sin(x),  latex=r"\sin({0})")
 cos      = function("cos",      np.cos,      (lambda x, ans: -sin(x),),              lambda sp, x: sp.cos(x),  latex=r"\cos({0})")
-tan      = function("tan",      np.tan,      (lambda x, ans: 1 + ans**2,),           lambda sp, x: sp.tan(x),  latex=r"\tan({0})", domain=((-1.2, 1.2),))
-asin     = function("asin",     np.arcsin,   (lambda x, ans: 1 / sqrt(1 - x**2),),   lambda sp, x: sp.asin(x), latex=r"\arcsin({0})", domain=((-0.9, 0.9),))
-acos     = function("acos",     np.arccos,   (lambda x, ans: -1 / sqrt(1 - x**2),),  lambda sp, x: sp.acos(x), latex=r"\arccos({0})", domain=((-0.9, 0.9),))
-atan     = function("atan",     np.arctan,   (lambda x, ans: 1 / (1 + x**2),),       lambda sp, x: sp.atan(x), latex=r"\arctan({0})")
+tan      = function("tan",      np.tan,      (lambda x, ans: 1 + pow_(ans, 2),),           lambda sp, x: sp.tan(x),  latex=r"\tan({0})", domain=((-1.2, 1.2),))
+asin     = function("asin",     np.arcsin,   (lambda x, ans: 1 / sqrt(1 - pow_(x, 2)),),   lambda sp, x: sp.asin(x), latex=r"\arcsin({0})", domain=((-0.9, 0.9),))
+acos     = function("acos",     np.arccos,   (lambda x, ans: -1 / sqrt(1 - pow_(x, 2)),),  lambda sp, x: sp.acos(x), latex=r"\arccos({0})", domain=((-0.9, 0.9),))
+atan     = function("atan",     np.arctan,   (lambda x, ans: 1 / (1 + pow_(x, 2)),),       lambda sp, x: sp.atan(x), latex=r"\arctan({0})")
 sinh     = function("sinh",     np.sinh,     (lambda x, ans: cosh(x),),              lambda sp, x: sp.sinh(x), latex=r"\sinh({0})")
 cosh     = function("cosh",     np.cosh,     (lambda x, ans: sinh(x),),              lambda sp, x: sp.cosh(x), latex=r"\cosh({0})")
-tanh     = function("tanh",     np.tanh,     (lambda x, ans: 1 - ans**2,),           lambda sp, x: sp.tanh(x), latex=r"\tanh({0})")
+tanh     = function("tanh",     np.tanh,     (lambda x, ans: 1 - pow_(ans, 2),),           lambda sp, x: sp.tanh(x), latex=r"\tanh({0})")
 sigmoid  = function("sigmoid",  _sigmoid,    (lambda x, ans: ans * (1 - ans),),      lambda sp, x: 1 / (1 + sp.exp(-x)), latex=r"\sigma({0})", domain=((-6, 6),))
 softplus = function("softplus", _softplus, (lambda x, ans: sigmoid(x),), lambda sp, x: sp.log(1 + sp.exp(x)), latex=r"\operatorname{{softplus}}({0})")
 logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")

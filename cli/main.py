@@ -18,6 +18,7 @@ COMMANDS = {
     "selfcheck": "selfcheck", "exercise": "exercise", "quiz": "quiz", "adjoints": "adjoints",
     "explain": "explain", "stability": "stability", "optimizer-state": "optim_state",
     "normalization": "normalization", "fit": "fit", "explore": "explore",
+    "codegen": "codegen",
 }
 
 

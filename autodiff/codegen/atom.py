@@ -1,0 +1,114 @@
+"""The code atom: a value of generated code, to which the registry's rules are applied.
+
+``exp(Code("v3"))`` does not compute: it returns the atom of ``np.exp(v3)``. Registered with
+:func:`autodiff.primitives.register_atom`, the atom makes every partial rule of the registry
+(written with primitives and Python operators) write the numpy expression that computes it,
+as :class:`~autodiff.term.Term` makes it print. Each primitive is written as the engine
+evaluates it: the operators ``+ - * /`` and unary ``-`` as Python operators (numpy's ufuncs on
+arrays and numpy scalars), ``pow`` as ``np.power``, every other primitive as its ``impl``.
+
+Folding is exact only: ``a·1`` and ``1·a`` are ``a``, ``a·(−1)`` is ``−a``, ``a/1`` is ``a``,
+``−(−a)`` is ``a``, ``a + (−b)`` is ``a − b`` (the same IEEE operation), and an operation on
+constants is computed once, by its ``impl``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import primitives as P
+from .expression import ATOM, PRODUCT, SUM, UNARY, Body, Node
+from .impls import Helpers
+
+_INFIX = {P.add: ("{0} + {1}", SUM, (SUM, PRODUCT)), P.sub: ("{0} - {1}", SUM, (SUM, PRODUCT)),
+          P.mul: ("{0} * {1}", PRODUCT, (PRODUCT, UNARY)),
+          P.div: ("{0} / {1}", PRODUCT, (PRODUCT, UNARY))}
+
+
+class Code(P.Operand):
+    """A value of the generated code: its expression node in ``body``, with the shape and
+    dtype it has (``None`` where the code is written for any shape)."""
+
+    __slots__ = ("node", "body", "helpers", "shape", "dtype")
+
+    def __init__(self, node: Node, body: Body, helpers: Helpers, shape: Any = None,
+                 dtype: Any = None) -> None:
+        self.node, self.body, self.helpers = node, body, helpers
+        self.shape, self.dtype = shape, dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def like(self, node: Node, shape: Any = None, dtype: Any = None) -> Code:
+        return Code(node, self.body, self.helpers, shape, self.dtype if dtype is None else dtype)
+
+    def __repr__(self) -> str:
+        return f"Code({self.node.template or self.node.leaf!r})"
+
+
+def _const(x: Any) -> tuple[bool, Any]:
+    if isinstance(x, Code):
+        return (x.node.is_const, x.node.value)
+    return True, x
+
+
+def _is(x: Any, value: float) -> bool:
+    known, v = _const(x)
+    return known and isinstance(v, (int, float)) and not isinstance(v, bool) and v == value
+
+
+def _shape(args: tuple) -> Any:
+    shapes = [a.shape if isinstance(a, Code) else np.shape(a) for a in args]
+    if any(s is None for s in shapes):
+        return None
+    return np.broadcast_shapes(*shapes)
+
+
+def apply(prim: P.Primitive, args: tuple) -> Any:
+    """``prim(*args)`` on code atoms: the atom of its numpy expression."""
+    atom = next(a for a in args if isinstance(a, Code))
+    consts = [_const(a) for a in args]
+    if all(k for k, _ in consts):
+        with np.errstate(all="ignore"):
+            value = prim.impl(*[v for _, v in consts])
+        return atom.like(atom.body.const(_plain(value)), np.shape(value))
+    if prim is P.mul or prim is P.div:
+        a, b = args
+        if _is(b, 1):
+            return a
+        if prim is P.mul and _is(a, 1):
+            return b
+        if prim is P.mul and _is(b, -1):
+            return P.neg(a)
+        if prim is P.mul and _is(a, -1):
+            return P.neg(b)
+    if prim is P.add and isinstance(args[1], Code) and args[1].node.template == "-{0}":
+        return P.sub(args[0], args[1].like(args[1].node.args[0], args[1].shape))  # a + (−b) = a − b
+    if prim is P.neg and isinstance(args[0], Code) and args[0].node.template == "-{0}":
+        return atom.like(args[0].node.args[0], args[0].shape)
+    body = atom.body
+    nodes = tuple(a.node if isinstance(a, Code) else body.const(a) for a in args)
+    if prim in _INFIX:
+        template, prec, slots = _INFIX[prim]
+        node = body.op(template, nodes, prec, slots)
+    elif prim is P.neg:
+        node = body.op("-{0}", nodes, UNARY, (UNARY,))
+    else:
+        callee = atom.helpers.callee(prim.impl)
+        template = callee + "(" + ", ".join(f"{{{k}}}" for k in range(len(nodes))) + ")"
+        node = body.op(template, nodes, ATOM)
+    return atom.like(node, _shape(args))
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+P.register_atom(Code, apply)

@@ -1,0 +1,96 @@
+"""The numpy source of a primitive's ``impl``, for code that imports only numpy.
+
+A ufunc (``np.exp``) is written as its name. A function of :mod:`autodiff.primitives`
+(``_sigmoid``, ``_bce``) is copied into the generated module from the registry's own source,
+with the module-level helpers and constants it uses, so the generated code runs the same numpy
+operations as the engine without a second copy of any rule in the source tree.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+import types
+from typing import Any
+
+import numpy as np
+
+from .. import primitives as P
+
+
+class Helpers:
+    """The helper definitions a generated module needs, in the order they were first used."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, str] = {}
+
+    def callee(self, fn: Any) -> str:
+        """The name to call ``fn`` by in generated code (its definition added if needed)."""
+        if isinstance(fn, np.ufunc):
+            return f"np.{fn.__name__}"
+        if not isinstance(fn, types.FunctionType):
+            raise TypeError(f"cannot write {fn!r} as numpy source")
+        name = fn.__name__
+        if name == "<lambda>":
+            name = "_" + _lambda_name(fn)
+            if name not in self.sources:
+                self._add(name, _lambda_source(fn, name), fn)
+            return name
+        if name not in self.sources:
+            self._add(name, _function_source(fn), fn)
+        return name
+
+    def _add(self, name: str, source: str, fn: types.FunctionType) -> None:
+        module = inspect.getmodule(fn)
+        for ref in fn.__code__.co_names:
+            if ref in self.sources or ref == name or not hasattr(module, ref):
+                continue
+            value = getattr(module, ref)
+            if value is np or isinstance(value, types.ModuleType):
+                continue
+            if isinstance(value, types.FunctionType):
+                self.callee(value)
+            elif isinstance(value, (float, int)):
+                self.sources[ref] = f"{ref} = {value!r}\n"
+        self.sources[name] = source
+
+    def module_text(self) -> str:
+        return "\n\n".join(s.rstrip() + "\n" for s in self.sources.values())
+
+
+def _function_source(fn: types.FunctionType) -> str:
+    return textwrap.dedent(inspect.getsource(fn))
+
+
+def _lambda_name(fn: types.FunctionType) -> str:
+    for prim in P.REGISTRY.values():
+        if prim.impl is fn:
+            return prim.name
+    return f"fn{abs(hash(fn.__code__)) % 10000}"
+
+
+def _lambda_source(fn: types.FunctionType, name: str) -> str:
+    """``def name(x): return <body>`` from the lambda in the registry's source whose compiled
+    code is ``fn``'s (a table line holds several lambdas)."""
+    lines, _ = inspect.findsource(fn)
+    start = fn.__code__.co_firstlineno - 1
+    text = "".join(lines[start:start + 3])
+    for candidate in (text, lines[start]):
+        try:
+            tree = ast.parse(textwrap.dedent(candidate).strip().rstrip(","), mode="exec")
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Lambda) and _same_code(node, fn):
+                args = ", ".join(a.arg for a in node.args.args)
+                return f"def {name}({args}):\n    return {ast.unparse(node.body)}\n"
+    raise TypeError(f"cannot find the source of {name}'s impl")
+
+
+def _same_code(node: ast.Lambda, fn: types.FunctionType) -> bool:
+    code = compile(ast.Expression(node), "<lambda>", "eval").co_consts
+    inner = next((c for c in code if isinstance(c, types.CodeType)), None)
+    mine = fn.__code__
+    return inner is not None and (inner.co_names, inner.co_consts, inner.co_varnames) == \
+        (mine.co_names, mine.co_consts, mine.co_varnames)
