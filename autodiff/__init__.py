@@ -61,7 +61,7 @@ __all__ = [
     "Graph", "to_dot", "to_svg",
     "Tensor", "elementwise_grad", "enable_grad", "grad", "hessian", "hvp", "is_grad_enabled",
     "jacfwd", "jacrev", "jvp", "manual_seed", "no_grad", "value_and_grad", "vjp",
-    "ExpressionModel", "fit", "explore", *TENSOR_FUNCTIONS,
+    "ExpressionModel", "fit", "explore", "compile", "compile_step", *TENSOR_FUNCTIONS,
 ]
 
 
@@ -77,6 +77,10 @@ def explore(source, at=None, wrt=None, theme: str = "light", large_font: bool = 
 def __getattr__(name: str):
     """``fit`` and ``ExpressionModel`` bring the training stack, and ``autodiff.optim``,
     ``autodiff.nn``… are subpackages: imported on first use (``import autodiff`` stays light)."""
+    if name in ("compile", "compile_step"):
+        from . import codegen
+
+        return getattr(codegen, name)
     if name in ("fit", "ExpressionModel"):
         from . import expression
 

@@ -132,6 +132,8 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
             value = (value, _detached(aux, nested))
         return value, (grads[0] if single else grads)
 
+    if not has_aux:
+        vg.transform = ("value_and_grad", f, nums, single)  # read by autodiff.compile
     return vg
 
 
@@ -156,6 +158,8 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -
     def g(*args: Any, **kwargs: Any) -> Any:
         value, gradient = vg(*args, **kwargs)
         return (gradient, value[1]) if has_aux else gradient
+    if not has_aux:
+        g.transform = ("grad", f, *vg.transform[2:])  # read by autodiff.compile
     return g
 
 

@@ -40,6 +40,13 @@ from ..term import Term
 from . import printing
 
 _HANDLER: list[Any] = [None, None]  # (atom class, apply) set by autodiff.autograd.tensor
+_ATOMS: dict[type, Callable[..., Any]] = {}
+
+
+def register_atom(cls: type, handler: Callable[..., Any]) -> None:
+    """Make ``op(*args)`` call ``handler(op, args)`` when an argument is a ``cls`` (the code
+    atoms of :mod:`autodiff.codegen`), as :func:`autodiff.primitives.register_atom` does."""
+    _ATOMS[cls] = handler
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +78,8 @@ class ArrayPrimitive:
         for a in args:
             if isinstance(a, cls):
                 return _HANDLER[1](self, args)
+            if _ATOMS and type(a) in _ATOMS:
+                return _ATOMS[type(a)](self, args)
         return self.impl(*args)
 
     def __repr__(self) -> str:

@@ -31,6 +31,22 @@ from ..errors import InputError
 from . import ops, tape
 from .tape import _SEQ, _Grad, reverse
 
+#: While :func:`autodiff.compile` traces a function: the callback that refuses reading a
+#: tensor's value into Python (the branch taken would be frozen into the generated code).
+TRACING: list[Any] = [None]
+
+
+#: While :func:`autodiff.compile_step` traces a step: the callback that records side effects.
+EFFECTS: list[Any] = [None]
+
+
+def side_effect(fn: Any, *args: Any) -> None:
+    """``fn(*args)`` for its effect on arrays (a running statistic), tensors passed as their
+    arrays; a compiled step writes the same call into its generated code."""
+    fn(*[a.data if isinstance(a, Tensor) else a for a in args])
+    if EFFECTS[0] is not None:
+        EFFECTS[0](fn, args)
+
 
 class IndexInputError(InputError, IndexError):
     """An index out of range: an ``InputError`` that is also the ``IndexError`` Python expects."""
@@ -89,6 +105,8 @@ class Tensor:
     is_leaf = property(lambda self: self._op is None)
 
     def item(self) -> float:
+        if TRACING[0] is not None:
+            TRACING[0]("t.item()")
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
@@ -131,6 +149,8 @@ class Tensor:
         return int(self._one("index"))
 
     def _one(self, what: str) -> Any:
+        if TRACING[0] is not None:
+            TRACING[0](f"{what}(t)")
         if self.data.size != 1:
             raise InputError(f"{what}(): only a tensor of one element can be converted to a "
                              f"Python number (this one has shape {self.shape})")
@@ -155,6 +175,8 @@ class Tensor:
         return _new(out) if isinstance(out, np.ndarray | np.generic) else out
 
     def __bool__(self) -> bool:
+        if TRACING[0] is not None:
+            TRACING[0]("bool(t) (an if, while, and/or or assert on a tensor)")
         return bool(self.data)
 
     def __repr__(self) -> str:

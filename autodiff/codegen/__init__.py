@@ -15,6 +15,8 @@ equation the tables print as its comment:
   (``autodiff codegen``).
 """
 
+from .compiled import compile
+from .step import compile_step
 from .trace_module import generate
 
-__all__ = ["generate"]
+__all__ = ["compile", "compile_step", "generate"]

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import primitives as P
+from ..autograd import ops
 from .expression import ATOM, PRODUCT, SUM, UNARY, Body, Node
 from .impls import Helpers
 
@@ -44,6 +45,38 @@ class Code(P.Operand):
 
     def like(self, node: Node, shape: Any = None, dtype: Any = None) -> Code:
         return Code(node, self.body, self.helpers, shape, self.dtype if dtype is None else dtype)
+
+    # -- what the structural rules of autodiff.autograd.ops use of an array -----------------
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def T(self) -> Code:  # noqa: N802 (numpy's name)
+        return self.like(self.body.op("{0}.T", (self.node,), ATOM, (ATOM,)), self.shape[::-1])
+
+    def __matmul__(self, other: Any) -> Code:
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Code:
+        return _matmul(other, self)
+
+    def sum(self, axis: Any = None) -> Code:
+        shape = np.zeros(self.shape, dtype=bool).sum(axis).shape
+        node = self.body.op("{0}.sum({1})", (self.node, self.body.const(axis)), ATOM, (ATOM, 0))
+        return self.like(node, shape)
+
+    def reshape(self, shape: Any) -> Code:
+        new = np.zeros(self.shape, dtype=bool).reshape(shape).shape
+        node = self.body.op("{0}.reshape({1})", (self.node, self.body.const(tuple(shape))),
+                            ATOM, (ATOM, 0))
+        return self.like(node, new)
+
+    def _refuse(self, other: Any) -> Any:
+        raise TypeError("a comparison of values is not written as generated code")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"Code({self.node.template or self.node.leaf!r})"
@@ -97,10 +130,31 @@ def apply(prim: P.Primitive, args: tuple) -> Any:
     elif prim is P.neg:
         node = body.op("-{0}", nodes, UNARY, (UNARY,))
     else:
-        callee = atom.helpers.callee(prim.impl)
+        callee = atom.helpers.callee(prim.impl, prim.name)
         template = callee + "(" + ", ".join(f"{{{k}}}" for k in range(len(nodes))) + ")"
         node = body.op(template, nodes, ATOM)
     return atom.like(node, _shape(args))
+
+
+def _matmul(a: Any, b: Any) -> Code:
+    atom = a if isinstance(a, Code) else b
+    na, nb = (atom.body.const(x) if not isinstance(x, Code) else x.node for x in (a, b))
+    shape = np.matmul(np.zeros(np.shape(a)), np.zeros(np.shape(b))).shape
+    return atom.like(atom.body.op("{0} @ {1}", (na, nb), PRODUCT, (PRODUCT, UNARY)), shape)
+
+
+def apply_structural(op: Any, args: tuple) -> Code:
+    """``op(*args)`` for a structural primitive of :mod:`autodiff.autograd.ops`: a call of its
+    ``impl``, static parameters written as literals; its shape from the impl on zeros."""
+    atom = next(a for a in args if isinstance(a, Code))
+    body = atom.body
+    nodes = tuple(a.node if isinstance(a, Code) else body.const(a) for a in args)
+    dummies = [np.zeros(a.shape, dtype=a.dtype or np.float64) if isinstance(a, Code) else a
+               for a in args]
+    value = op.impl(*dummies)
+    callee = atom.helpers.callee(op.impl, op.name)
+    node = body.op(callee + "(" + ", ".join(f"{{{k}}}" for k in range(len(nodes))) + ")", nodes)
+    return atom.like(node, np.shape(value), getattr(value, "dtype", None))
 
 
 def _plain(v: Any) -> Any:
@@ -112,3 +166,4 @@ def _plain(v: Any) -> Any:
 
 
 P.register_atom(Code, apply)
+ops.register_atom(Code, apply_structural)

@@ -16,6 +16,8 @@ import keyword
 import math
 from typing import Any
 
+import numpy as np
+
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 9
 LONG = 60  # a subexpression longer than this gets a line of its own
 
@@ -65,7 +67,9 @@ def literal(v: Any) -> str:
         return repr(v)
     if isinstance(v, int):
         return repr(v)
-    if isinstance(v, float) or hasattr(v, "dtype") and getattr(v, "ndim", 1) == 0:
+    if isinstance(v, (float, np.floating, np.integer)):
+        if isinstance(v, np.integer):
+            return repr(int(v))
         f = float(v)
         if math.isnan(f):
             return "np.nan"
@@ -151,8 +155,12 @@ class Body:
         self.lines.append(("", None, text))
 
     def raw(self, text: str, comment: str = "") -> None:
-        """A statement written as it is (``return …``, an in-place update)."""
+        """A statement written as it is."""
         self.lines.append((None, text, comment))
+
+    def raw_refs(self, template: str, nodes: list[Node], comment: str = "") -> None:
+        """A statement with nodes in it (``return {0}, {1}``, ``update({0})``)."""
+        self.lines.append((None, RawRefs(template, tuple(nodes)), comment))
 
     # -- writing ----------------------------------------------------------------------------
     def drop_dead(self) -> None:

@@ -9,7 +9,9 @@ operations as the engine without a second copy of any rule in the source tree.
 from __future__ import annotations
 
 import ast
+import builtins
 import inspect
+import keyword
 import textwrap
 import types
 from typing import Any
@@ -20,15 +22,22 @@ from .. import primitives as P
 
 
 class Helpers:
-    """The helper definitions a generated module needs, in the order they were first used."""
+    """The helper definitions a generated module needs, in the order they were first used.
 
-    def __init__(self) -> None:
+    With ``bind=True`` (code that is executed in a namespace of ours, :func:`autodiff.compile`)
+    a function is not copied but bound by name in that namespace: ``bound[name] = fn``."""
+
+    def __init__(self, bind: bool = False) -> None:
         self.sources: dict[str, str] = {}
+        self.bind = bind
+        self.bound: dict[str, Any] = {}
 
-    def callee(self, fn: Any) -> str:
+    def callee(self, fn: Any, name: str | None = None) -> str:
         """The name to call ``fn`` by in generated code (its definition added if needed)."""
         if isinstance(fn, np.ufunc):
             return f"np.{fn.__name__}"
+        if self.bind:
+            return self._bind(fn, name)
         if not isinstance(fn, types.FunctionType):
             raise TypeError(f"cannot write {fn!r} as numpy source")
         name = fn.__name__
@@ -40,6 +49,21 @@ class Helpers:
         if name not in self.sources:
             self._add(name, _function_source(fn), fn)
         return name
+
+    def _bind(self, fn: Any, name: str | None) -> str:
+        for k, v in self.bound.items():
+            if v is fn:
+                return k
+        base = (name or getattr(fn, "__name__", "fn")).strip("_").replace("<lambda>", "fn")
+        if not base.isidentifier() or keyword.iskeyword(base) or hasattr(builtins, base) \
+                or base in ("np", "math"):
+            base += "_"
+        label, k = base, 1
+        while label in self.bound:
+            k += 1
+            label = f"{base}{k}"
+        self.bound[label] = fn
+        return label
 
     def _add(self, name: str, source: str, fn: types.FunctionType) -> None:
         module = inspect.getmodule(fn)

@@ -21,7 +21,7 @@ import numpy as np
 from .. import primitives as P
 from ..autograd import Tensor, ops
 from ..autograd import binary_cross_entropy_with_logits as _bce_logits
-from ..autograd.tensor import elementwise, structural
+from ..autograd.tensor import elementwise, side_effect, structural
 from ..errors import InputError
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -188,11 +188,8 @@ def batch_norm(input: Any, running_mean: np.ndarray | None, running_var: np.ndar
         var = (d * d).mean(axes, keepdims=True)
         out = d / (var + eps).sqrt()
         if running_mean is not None:
-            m = 1.0 / num_batches_tracked if momentum is None else momentum
-            running_mean *= 1 - m
-            running_mean += m * mean.data.reshape(-1)
-            running_var *= 1 - m
-            running_var += (m * n / (n - 1)) * var.data.reshape(-1)
+            side_effect(update_running_stats, running_mean, running_var, mean, var, momentum,
+                        num_batches_tracked, n)
     else:
         out = (x - running_mean.reshape(shape)) / np.sqrt(running_var.reshape(shape) + eps)
     if weight is not None:
@@ -200,6 +197,23 @@ def batch_norm(input: Any, running_mean: np.ndarray | None, running_var: np.ndar
     if bias is not None:
         out = out + (bias if x.ndim == 2 else bias.reshape(shape))
     return out
+
+
+def update_running_stats(running_mean: np.ndarray, running_var: np.ndarray, mean: np.ndarray,
+                         var: np.ndarray, momentum: float | None, num_batches_tracked: Any,
+                         n: int) -> None:
+    """``r ← (1 − m) r + m s`` in place, for the batch mean and the unbiased batch variance
+    ``n/(n − 1) σ²``; ``m = 1/num_batches_tracked`` when ``momentum`` is None."""
+    m = 1.0 / num_batches_tracked if momentum is None else momentum
+    running_mean *= 1 - m
+    running_mean += m * mean.reshape(-1)
+    running_var *= 1 - m
+    running_var += (m * n / (n - 1)) * var.reshape(-1)
+
+
+def count_batch(num_batches_tracked: np.ndarray) -> None:
+    """``num_batches_tracked += 1`` in place."""
+    num_batches_tracked += 1
 
 
 def layer_norm(input: Any, normalized_shape: tuple[int, ...], weight: Tensor | None = None,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
+from ..autograd.tensor import side_effect
 from ..errors import InputError
 from . import functional as F
 from .module import Module, Parameter
@@ -75,11 +76,11 @@ class BatchNorm1d(Module):
                              f"got {shape}")
         use_batch = self.training or not self.track_running_stats
         if self.training and self.track_running_stats:
-            self.num_batches_tracked += 1
+            side_effect(F.count_batch, self.num_batches_tracked)
         return F.batch_norm(input, self.running_mean if self.track_running_stats else None,
                             self.running_var if self.track_running_stats else None,
                             self.weight, self.bias, use_batch, self.momentum, self.eps,
-                            int(self.num_batches_tracked) if self.track_running_stats else 0)
+                            self.num_batches_tracked if self.track_running_stats else 0)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

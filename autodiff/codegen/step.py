@@ -1,0 +1,174 @@
+"""``autodiff.compile_step(model, loss_fn, optimizer)``: one training step as generated code.
+
+The eager step is ::
+
+    loss = loss_fn(model(x), y); loss.backward(); optimizer.step(); optimizer.zero_grad()
+
+The compiled step traces the forward pass and the loss once per *guard key*, writes the
+forward lines, the side effects on buffers (BatchNorm's running statistics) and the reverse
+sweep as one numpy function (:class:`~autodiff.codegen.tape_code.TapeWriter`), and per call
+runs that function on the parameters' current arrays, hands the gradients to the parameters,
+and runs the optimizer's own ``step`` (one copy of every update rule; the learning rate and the
+state are read afresh, so schedulers and ``optimizer.load_state_dict`` keep working).
+
+Guards: the shapes and dtypes of the batch; which parameters the model has, their shapes,
+dtypes and ``requires_grad``; every module's ``training`` flag; which buffer arrays the modules
+hold and, in evaluation mode, their contents (a reloaded running variance is read into the
+code as a constant). A changed guard re-traces; a compilation is never used stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..autograd import tensor as tensor_module
+from ..autograd.tape import enable_grad
+from ..autograd.tensor import Tensor, _new
+from ..errors import InputError
+from .atom import Code
+from .compiled import _array, _function_source
+from .expression import python_name
+from .tape_code import TapeWriter
+from .tracing import tape_of, tracing
+
+
+class _Entry:
+    __slots__ = ("fn", "params", "grad_params", "source", "frozen")
+
+    def __init__(self, fn, params, grad_params, source, frozen) -> None:
+        self.fn, self.params, self.grad_params = fn, params, grad_params
+        self.source, self.frozen = source, frozen
+
+
+class CompiledStep:
+    """``step(inputs, targets) -> loss``: forward, loss, backward, ``optimizer.step()`` and
+    ``optimizer.zero_grad()``, with the eager loop's results bit for bit."""
+
+    def __init__(self, model: Any, loss_fn: Callable[..., Any], optimizer: Any) -> None:
+        self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
+        self._cache: dict[tuple, _Entry] = {}
+        self.source: str | None = None
+        self.traces = 0
+
+    @property
+    def signatures(self) -> list[tuple]:
+        return list(self._cache)
+
+    # -- guards ---------------------------------------------------------------------------------
+    def _modules(self) -> list[Any]:
+        mods = list(self.model.modules()) if hasattr(self.model, "modules") else []
+        if hasattr(self.loss_fn, "modules"):
+            mods += list(self.loss_fn.modules())
+        return mods
+
+    def _key(self, x: np.ndarray, y: np.ndarray) -> tuple:
+        mods = self._modules()
+        params = tuple((id(p), p.data.shape, p.data.dtype.str, p.requires_grad)
+                       for p in self.model.parameters())
+        buffers = tuple(id(b) for m in mods for b in m._buffers.values() if b is not None)
+        return (x.shape, x.dtype.str, y.shape, y.dtype.str, params, buffers,
+                tuple(m.training for m in mods))
+
+    def _fresh(self, entry: _Entry) -> bool:
+        """Whether the buffers read into the code as constants still hold those values."""
+        return all(np.array_equal(b, saved) for b, saved in entry.frozen)
+
+    # -- the step -------------------------------------------------------------------------------
+    def __call__(self, inputs: Any, targets: Any) -> float:
+        x, y = _array(inputs), _array(targets)
+        key = self._key(x, y)
+        entry = self._cache.get(key)
+        if entry is None or not self._fresh(entry):
+            entry = self._cache[key] = self._trace(x, y)
+        self.source = entry.source
+        loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
+        for p, g in zip(entry.grad_params, grads, strict=True):
+            if p.grad is None:
+                p.grad = _new(g)
+            else:  # backward adds to a gradient that was not zeroed, as the eager loop does
+                p.grad = _new((p.grad.data + g).astype(p.data.dtype, copy=False))
+        self.optimizer.step()
+        self.optimizer.zero_grad()
+        return float(loss)
+
+    def _trace(self, x: np.ndarray, y: np.ndarray) -> _Entry:
+        self.traces += 1
+        mods = self._modules()
+        saved = [(b, np.array(b, copy=True)) for m in mods for b in m._buffers.values()
+                 if isinstance(b, np.ndarray)]
+        params = list(self.model.parameters())
+        grads = {id(p): p.requires_grad for p in params}
+        effects: list[tuple[Any, tuple]] = []
+        xt, yt = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
+        previous = tensor_module.EFFECTS[0]
+        try:
+            for p in params:
+                p.requires_grad = True
+            tensor_module.EFFECTS[0] = lambda fn, args: effects.append((fn, args))
+            with tracing(), enable_grad():
+                loss = self.loss_fn(self.model(xt), yt)
+        finally:
+            tensor_module.EFFECTS[0] = previous
+            for p in params:
+                p.requires_grad = grads[id(p)]
+            for b, copy in saved:  # the trace is not a step: the buffers are as they were
+                b[...] = copy
+        if not isinstance(loss, Tensor) or loss.data.size != 1:
+            raise InputError("compile_step: the loss must be a tensor with one entry")
+        records = tape_of([loss])
+        names = dict(_parameter_names(self.model))
+        inputs = [(xt, "x", False), (yt, "y", False)]
+        inputs += [(p, names.get(id(p), f"p{k}"), grads[id(p)]) for k, p in enumerate(params)]
+        writer = TapeWriter(inputs)
+        writer.forward(records)
+        body = writer.body
+        for fn, args in effects:
+            atoms = [writer.atom(a) for a in args]
+            nodes = [a.node if isinstance(a, Code) else body.const(a) for a in atoms]
+            callee = writer.helpers.callee(fn)
+            fields = ", ".join(f"{{{k}}}" for k in range(len(nodes)))
+            body.raw_refs(f"{callee}({fields})", nodes, "a side effect of the forward pass")
+        value = writer.atom(loss)
+        wanted = [p for p in params if grads[id(p)]]
+        if loss._op is not None:
+            seed = value.like(body.op("np.ones_like({0})[()]", (value.node,)), value.shape)
+            adjoints = writer.reverse(records, loss, seed, wanted)
+        else:
+            adjoints = [None] * len(wanted)
+        grad_params = [p for p, g in zip(wanted, adjoints, strict=True) if g is not None]
+        nodes = [value.node] + [g.node for g in adjoints if g is not None]
+        inner = "".join(f"{{{k}}}, " for k in range(1, len(nodes)))
+        body.raw_refs(f"return {{0}}, ({inner})", nodes)
+        source = _function_source("step", [n for _, n, _ in inputs],
+                                  "forward, loss and backward of one training step", body)
+        namespace = writer.namespace()
+        exec(compile(source, "<autodiff.compile_step>", "exec"), namespace)  # generated here
+        frozen = [(b, np.array(b, copy=True)) for m in mods if not m.training
+                  for b in m._buffers.values() if isinstance(b, np.ndarray)]
+        return _Entry(namespace["step"], params, grad_params, source, frozen)
+
+
+def _parameter_names(model: Any) -> list[tuple[int, str]]:
+    taken = {"np", "math", "x", "y"}
+    out = []
+    for name, p in model.named_parameters():
+        label = python_name("p_" + name.replace(".", "_"), taken)
+        taken.add(label)
+        out.append((id(p), label))
+    return out
+
+
+def compile_step(model: Any, loss_fn: Callable[..., Any], optimizer: Any) -> CompiledStep:
+    """One training step (forward, loss, backward, ``optimizer.step()``, ``zero_grad()``) as
+    generated numpy code: ``step(inputs, targets)`` returns the loss as a float.
+
+    >>> import numpy as np
+    >>> from autodiff import nn, optim, compile_step
+    >>> model = nn.Sequential(nn.Linear(3, 1), nn.Sigmoid())
+    >>> step = compile_step(model, nn.BCELoss(), optim.SGD(model.parameters(), lr=0.1))
+    >>> loss = step(np.ones((4, 3)), np.ones((4, 1)))
+    """
+    return CompiledStep(model, loss_fn, optimizer)

@@ -1,0 +1,159 @@
+"""A recorded tape written out as numpy code: the forward lines and the reverse sweep.
+
+The forward lines are the tape's records in tape order, each a call of its primitive's
+``impl`` (``v3 = linear(x, w, b)``). The reverse sweep is :func:`autodiff.autograd.tape.reverse`
+run on code atoms: the same walk (newest record first), the same partial rules and structural
+``vjp`` maps, the same scatter ``v̄_j += v̄_i ∂v_i/∂v_j`` in the same order, the same fitting of
+contributions to their argument's shape (``_fit``). So the generated sweep performs the eager
+sweep's numpy operations in the eager sweep's order, and its gradients are the eager ones,
+bit for bit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import primitives as P
+from ..autograd import ops
+from ..autograd.tape import _fit
+from ..autograd.tensor import Tensor
+from ..term import Term
+from .atom import Code
+from .expression import Body
+from .impls import Helpers
+
+
+class TapeWriter:
+    """Writes the forward and reverse sweeps of a tape into one function body.
+
+    Args:
+        inputs: ``(tensor, parameter name, requires grad eagerly)`` for every input tensor.
+    """
+
+    def __init__(self, inputs: list[tuple[Tensor, str, bool]]) -> None:
+        self.helpers = Helpers(bind=True)
+        self.body = Body({"np", "math"} | {name for _, name, _ in inputs})
+        self.code: dict[int, Code] = {}
+        self.names: dict[int, str] = {}
+        self.grad: dict[int, bool] = {}  # would it require grad in the eager run
+        self.keep: list[Any] = []  # the traced tensors, alive while ids are keys
+        for t, name, rg in inputs:
+            self._bind(t, name)
+            self.grad[id(t)] = rg
+
+    def _bind(self, t: Tensor, name: str) -> None:
+        self.keep.append(t)
+        self.names[id(t)] = name
+        self.code[id(t)] = Code(self.body.name(name), self.body, self.helpers, t.data.shape,
+                                t.data.dtype)
+
+    def atom(self, a: Any) -> Any:
+        """The code of an argument: a traced tensor's name, a constant tensor's array, or the
+        argument itself (numbers and static parameters)."""
+        if isinstance(a, Tensor):
+            if id(a) in self.code:
+                return self.code[id(a)]
+            return Code(self.body.const(a.data), self.body, self.helpers, a.data.shape,
+                        a.data.dtype)
+        return a
+
+    # -- the forward lines --------------------------------------------------------------------
+    def forward(self, records: list[Tensor]) -> None:
+        for k, t in enumerate(records, 1):
+            name = self.body.fresh("v") if f"v{k}" in self.body.reserved else f"v{k}"
+            self.body.reserved.add(name)
+            args = tuple(self.atom(a) for a in t._args)
+            value = t._op(*args)
+            if not isinstance(value, Code):
+                value = Code(self.body.const(value), self.body, self.helpers)
+            self.body.store(name, value.node, f"{name} = {self.equation(t)}")
+            self._bind(t, name)
+            self.grad[id(t)] = any(self.grad.get(id(t._args[j]), False) for j in t._parents)
+
+    def equation(self, t: Tensor) -> str:
+        """``v3 = σ(v2)`` as the tables print it; a structural record by its template."""
+        args = tuple(Term.var(self.names[id(a)]) if isinstance(a, Tensor) and id(a) in self.names
+                     else (Term.var("c") if isinstance(a, Tensor) else a) for a in t._args)
+        op = t._op
+        if isinstance(op, P.Primitive):
+            try:
+                return Term(op, args).text() if any(isinstance(a, Term) for a in args) else op.name
+            except (TypeError, ValueError):
+                return op.name
+        n = len(args) - op.nparams
+        shown = [str(a) if isinstance(a, Term) else "c" for a in args[:n]]
+        params = "".join(f", {p!r}" for p in args[n:])
+        try:
+            return op.text.format(*shown, p=params)
+        except (IndexError, KeyError):
+            return f"{op.name}({', '.join(shown)}{params})"
+
+    # -- the reverse sweep --------------------------------------------------------------------
+    def reverse(self, records: list[Tensor], output: Tensor, seed: Code,
+                wanted: list[Tensor]) -> list[Code | None]:
+        """Adjoints of ``wanted`` (leaves) for ``output`` seeded with ``seed``: ``None`` where
+        the output does not depend on a leaf."""
+        adj: dict[int, Code] = {}
+        body = self.body
+        out_name = self._bar(output)
+        body.comment(f"reverse sweep: {out_name} = 1, then each record adds v̄_i ∂v_i/∂v_j to "
+                     "its parents, newest first")
+        body.store(out_name, seed.node, f"{self._mark(output)} = 1")
+        adj[id(output)] = self._named(out_name, seed)
+        for t in reversed(records):
+            g = adj.get(id(t))
+            if g is None:
+                continue
+            op = t._op
+            structural = isinstance(op, ops.ArrayPrimitive)
+            ans = self.code[id(t)]
+            atoms = tuple(self.atom(a) for a in t._args)
+            if structural and g.shape != t.data.shape:
+                g = ops.broadcast_to(g, t.data.shape)  # a reduction's adjoint, one number
+            for k in t._parents:
+                a = t._args[k]
+                if not self.grad.get(id(a), False):
+                    continue
+                if structural:
+                    c = op.vjp(k, g, ans, *atoms)
+                else:
+                    p = op.partials[k](*atoms, ans)
+                    if type(p) is int and (p == 1 or p == -1):
+                        c = g if p == 1 else -g
+                    else:
+                        c = g * p
+                    if c.shape != a.data.shape or c.shape != t.data.shape:
+                        c = _fit(c, a.data.shape, t.data.shape)
+                name = self._bar(a)
+                term = f"{self._mark(t)}·∂{self.names[id(t)]}/∂{self.names[id(a)]}"
+                if id(a) not in adj:
+                    body.store(name, c.node, f"{self._mark(a)} = {term}")
+                else:
+                    body.store(name, (adj[id(a)] + c).node, f"{self._mark(a)} += {term}")
+                adj[id(a)] = self._named(name, c)
+        out = []
+        for leaf in wanted:
+            g = adj.get(id(leaf))
+            if g is not None:
+                g = _fit(g, leaf.data.shape, leaf.data.shape)
+            out.append(g)
+        return out
+
+    def _named(self, name: str, like: Code) -> Code:
+        return Code(self.body.name(name), self.body, self.helpers, like.shape, like.dtype)
+
+    def _bar(self, t: Tensor) -> str:
+        return f"{self.names[id(t)]}_bar"
+
+    def _mark(self, t: Tensor) -> str:
+        name = self.names[id(t)]
+        return name[:1] + "\u0304" + name[1:]
+
+    def namespace(self) -> dict[str, Any]:
+        """What the generated function reads besides its parameters: numpy, the impls it
+        calls and the constant arrays it uses."""
+        import numpy as np
+
+        ns: dict[str, Any] = {"np": np, **self.helpers.bound}
+        ns.update({name: value for name, value in self.body.constants.values()})
+        return ns

@@ -1,0 +1,77 @@
+"""Tracing a function of tensors once: the records it leaves on the tape, in tape order.
+
+While a function is traced for compiling, its inputs are tensors that record every operation
+(they require grad during the trace, so that an operation on the data alone is recorded too),
+and reading a tensor's value into Python (``bool(t)``, ``float(t)``, ``t.item()``) raises
+:class:`ValueDependentControlFlow`: the branch that value would choose cannot be frozen into
+code that is replayed for other values (JAX's ``jit`` refuses it the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..autograd import tensor as tensor_module
+from ..autograd.tensor import Tensor
+from ..errors import InputError
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class ValueDependentControlFlow(InputError):
+    """A compiled function read a tensor's value into Python while it was traced."""
+
+
+def _user_line() -> str:
+    """``file:line`` and the source line of the innermost frame outside the autodiff package."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = os.path.abspath(frame.f_code.co_filename)
+        if not path.startswith(_PACKAGE + os.sep):
+            import linecache
+
+            text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+            where = f"{frame.f_code.co_filename}, line {frame.f_lineno}, in {frame.f_code.co_name}"
+            return f"{where}: {text}" if text else where
+        frame = frame.f_back
+    return "the function being compiled"
+
+
+def _refuse(what: str) -> None:
+    raise ValueDependentControlFlow(
+        f"value-dependent control flow while compiling: {what} reads a tensor's value at "
+        f"{_user_line()}. A compiled function is traced once per input signature, so a branch "
+        "on a value would be frozen into the generated code. Compute both sides and choose "
+        "with autodiff.where(condition, a, b), keep the value as a tensor, or call the "
+        "function without autodiff.compile.")
+
+
+@contextmanager
+def tracing() -> Iterator[None]:
+    """Refuse value-dependent control flow while a function is traced."""
+    previous = tensor_module.TRACING[0]
+    tensor_module.TRACING[0] = _refuse
+    try:
+        yield
+    finally:
+        tensor_module.TRACING[0] = previous
+
+
+def tape_of(outputs: list[Any]) -> list[Tensor]:
+    """The recorded tensors that lead to ``outputs``, in tape (evaluation) order."""
+    seen: set[int] = set()
+    stack = [t for t in outputs if isinstance(t, Tensor) and t._op is not None]
+    nodes = []
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        nodes.append(t)
+        stack.extend(a for a in t._args if isinstance(a, Tensor) and a._op is not None)
+    nodes.sort(key=lambda t: t._seq)
+    return nodes
