@@ -62,6 +62,11 @@ def _check_name(kind: str, name: Any) -> None:
         raise KeyError(f'{kind} name can\'t be empty string ""')
 
 
+#: Bumped by every change of a module's attributes, children, parameters, buffers or mode:
+#: a compiled training step (:mod:`autodiff.codegen.step`) re-checks its guards when it moved.
+STRUCTURE = [0]
+
+
 class Module:
     """Base class of every model and layer: subclasses define ``forward``.
 
@@ -93,6 +98,7 @@ class Module:
         return d["_parameters"], d["_buffers"], d["_modules"]
 
     def __setattr__(self, name: str, value: Any) -> None:
+        STRUCTURE[0] += 1
         d = self.__dict__
         params, buffers, modules = (d.get("_parameters"), d.get("_buffers"), d.get("_modules"))
         if isinstance(value, Parameter) or isinstance(value, Module):
@@ -127,6 +133,7 @@ class Module:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
+        STRUCTURE[0] += 1
         for key in ("_parameters", "_buffers", "_modules"):
             store = self.__dict__.get(key)
             if store is not None and name in store:
@@ -138,6 +145,7 @@ class Module:
     def _register(self, store: str, kind: str, name: str, value: Any, allowed: Any,
                   what: str) -> None:
         stores = dict(zip(("_parameters", "_buffers", "_modules"), self._stores(), strict=True))
+        STRUCTURE[0] += 1
         _check_name(kind, name)
         if hasattr(self, name) and name not in stores[store]:
             raise KeyError(f"attribute '{name}' already exists")
@@ -232,6 +240,7 @@ class Module:
         """Set ``training`` on this module and every descendant (BatchNorm reads it)."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
+        STRUCTURE[0] += 1
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self

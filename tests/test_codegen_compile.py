@@ -1,0 +1,249 @@
+"""``autodiff.compile`` and ``autodiff.compile_step``: the generated code equals the eager code bit
+for bit; value-dependent control flow is refused; every guard re-traces a stale compilation."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff import nn, optim
+from autodiff.codegen.tracing import ValueDependentControlFlow
+
+
+def same(a, b):
+    a = a.data if isinstance(a, autodiff.Tensor) else np.asarray(a)
+    b = b.data if isinstance(b, autodiff.Tensor) else np.asarray(b)
+    return a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+
+
+# -- autodiff.compile ------------------------------------------------------------------------------
+def loss(w, X):
+    z = (X @ w).tanh()
+    return ((z - 0.5) ** 2).mean() + 0.01 * (w * w).sum() + (X @ w).relu().sum() / 7.0
+
+
+def test_compiled_value_and_grad_equals_eager_and_traces_once_per_signature():
+    rng = np.random.default_rng(0)
+    calls = []
+
+    def counted(w, X):
+        calls.append(1)
+        return loss(w, X)
+
+    cf = autodiff.compile(autodiff.value_and_grad(counted))
+    eager = autodiff.value_and_grad(loss)
+    for B in (16, 16, 16, 9, 9, 16):
+        w, X = rng.normal(size=(5, 1)), rng.normal(size=(B, 5))
+        (v, g), (ve, ge) = cf(w, X), eager(w, X)
+        assert same(v, ve) and same(g, ge)
+    assert len(calls) == 2 and len(cf.signatures) == 2
+    assert "# v1 = X @ w" in cf.source and "w_bar" in cf.source
+
+
+def test_compiled_grad_with_several_argnums_and_a_plain_function():
+    rng = np.random.default_rng(1)
+    w, X = rng.normal(size=(3, 1)), rng.normal(size=(6, 3))
+    f = lambda w, X: ((X @ w).sigmoid() * X[:, :1]).mean()  # noqa: E731
+    got = autodiff.compile(autodiff.grad(f, argnums=(0, 1)))(w, X)
+    want = autodiff.grad(f, argnums=(0, 1))(w, X)
+    assert all(same(a, b) for a, b in zip(got, want, strict=True))
+    plain = autodiff.compile(lambda a, b: ((a * b).exp(), (a - b).tanh()))
+    out = plain(w, w * 2)
+    assert same(out[0], (autodiff.Tensor(w) * (w * 2)).exp())
+    assert same(out[1], (autodiff.Tensor(w) - w * 2).tanh())
+
+
+def branch(w, X):
+    s = (X @ w).sum()
+    if s > 0:
+        return s * s
+    return -s
+
+
+def as_float(w, X):
+    return (X @ w).sum() * float((X @ w).mean())
+
+
+def as_item(w, X):
+    return (X @ w).sum() * (w * w).sum().item()
+
+
+@pytest.mark.parametrize("fn, what", [(branch, "bool(t)"), (as_float, "float(t)"),
+                                      (as_item, "t.item()")])
+def test_value_dependent_control_flow_is_refused_with_its_line(fn, what):
+    w, X = np.ones((3, 1)), np.ones((4, 3))
+    autodiff.value_and_grad(fn)(w, X)  # fine eagerly
+    with pytest.raises(ValueDependentControlFlow) as info:
+        autodiff.compile(autodiff.value_and_grad(fn))(w, X)
+    message = str(info.value)
+    assert what in message and "autodiff.where" in message
+    assert "test_codegen_compile.py, line" in message
+    autodiff.value_and_grad(fn)(w, X)  # and the refusal does not outlive the trace
+
+
+# -- autodiff.compile_step against the eager loop -----------------------------------------------
+def logistic():
+    return nn.Sequential(nn.Linear(30, 1), nn.Sigmoid()), nn.BCELoss()
+
+
+def mlp_tanh():
+    return nn.MLP(30, hidden=(16, 16), out_features=1, activation="tanh"), nn.MSELoss()
+
+
+def mlp_relu_logits():
+    return nn.MLP(30, hidden=(16,), out_features=1, activation="relu"), nn.BCEWithLogitsLoss()
+
+
+def batchnorm():
+    return nn.Sequential(nn.Linear(30, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 1)), \
+        nn.MSELoss()
+
+
+def layernorm():
+    return nn.Sequential(nn.Linear(30, 16), nn.LayerNorm(16), nn.Tanh(), nn.Linear(16, 1),
+                         nn.Sigmoid()), nn.BCELoss(reduction="sum")
+
+
+MODELS = [logistic, mlp_tanh, mlp_relu_logits, batchnorm, layernorm]
+OPTIMIZERS = {
+    "sgd": lambda p: optim.SGD(p, lr=0.05),
+    "sgd-momentum": lambda p: optim.SGD(p, lr=0.01, momentum=0.9),
+    "sgd-nesterov-wd": lambda p: optim.SGD(p, lr=0.01, momentum=0.9, nesterov=True,
+                                           weight_decay=1e-3),
+    "adagrad": lambda p: optim.Adagrad(p, lr=0.05, weight_decay=1e-4),
+    "rmsprop": lambda p: optim.RMSprop(p, lr=1e-3, momentum=0.5),
+    "adam": lambda p: optim.Adam(p, lr=1e-3, amsgrad=True),
+    "adamw": lambda p: optim.AdamW(p, lr=1e-3),
+}
+
+
+def batches(seed, binary=True):
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(64 * 3 + 40, 30))
+    y = (r.random((len(X), 1)) < 1 / (1 + np.exp(-X[:, :1]))).astype(float)
+    return [(autodiff.Tensor(X[i:i + 64]), autodiff.Tensor(y[i:i + 64]))
+            for i in range(0, len(X), 64)]
+
+
+def assert_same_state(model, twin, opt, opt2):
+    for (k, a), b in zip(model.state_dict().items(), twin.state_dict().values(), strict=True):
+        assert np.array_equal(np.asarray(a), np.asarray(b)), k
+    sa, sb = opt.state_dict()["state"], opt2.state_dict()["state"]
+    assert sorted(sa) == sorted(sb)
+    for i in sa:
+        for k in sa[i]:
+            assert np.array_equal(np.asarray(sa[i][k]), np.asarray(sb[i][k])), (i, k)
+
+
+@pytest.mark.parametrize("make", MODELS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("opt_name", sorted(OPTIMIZERS))
+def test_compiled_step_equals_the_eager_loop_for_100_steps(make, opt_name):
+    model, loss_fn = make()
+    twin = copy.deepcopy(model)
+    opt, opt2 = OPTIMIZERS[opt_name](model.parameters()), OPTIMIZERS[opt_name](twin.parameters())
+    sched = [optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.7) for o in (opt, opt2)]
+    step = autodiff.compile_step(twin, loss_fn, opt2)
+    data = batches(7)
+    saved = None
+    for t in range(100):
+        if t == 40:
+            model.eval(), twin.eval()
+        if t == 55:
+            model.train(), twin.train()
+        if t == 30:
+            saved = (copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict()))
+        if t == 70:  # reload an earlier state into both loops
+            for m, o in ((model, opt), (twin, opt2)):
+                m.load_state_dict(saved[0])
+                o.load_state_dict(saved[1])
+        X, y = data[t % len(data)]
+        out = loss_fn(model(X), y)
+        out.backward()
+        opt.step()
+        opt.zero_grad()
+        assert step(X, y) == out.item(), t
+        if t % 10 == 9:
+            for s in sched:
+                s.step()
+    assert_same_state(model, twin, opt, opt2)
+    assert all(p.grad is None for p in twin.parameters())
+
+
+# -- guards: each one re-traces when what it watches changes ----------------------------------
+def pair(make=batchnorm, opt=lambda p: optim.SGD(p, lr=0.1, momentum=0.9)):
+    model, loss_fn = make()
+    twin = copy.deepcopy(model)
+    o1, o2 = opt(model.parameters()), opt(twin.parameters())
+    return model, twin, loss_fn, o1, o2, autodiff.compile_step(twin, loss_fn, o2)
+
+
+def eager_step(model, loss_fn, opt, X, y):
+    out = loss_fn(model(X), y)
+    out.backward()
+    opt.step()
+    opt.zero_grad()
+    return out.item()
+
+
+def test_guard_batch_shape():
+    model, twin, loss_fn, o1, o2, step = pair()
+    data = batches(1)
+    for X, y in data + data:
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 2  # the full batches and the last, smaller one
+
+
+def test_guard_training_mode_and_frozen_running_statistics():
+    model, twin, loss_fn, o1, o2, step = pair()
+    X, y = batches(2)[0]
+    step(X, y), eager_step(model, loss_fn, o1, X, y)
+    model.eval(), twin.eval()
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 2
+    # a reloaded running variance (copied in place) is read into the eval code as a constant
+    state = model.state_dict()
+    state["1.running_var"] = state["1.running_var"] * 3.0
+    model.load_state_dict(state), twin.load_state_dict(state)
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 3
+    assert_same_state(model, twin, o1, o2)
+
+
+def test_guard_requires_grad():
+    model, twin, loss_fn, o1, o2, step = pair(logistic)
+    X, y = batches(3)[0]
+    step(X, y), eager_step(model, loss_fn, o1, X, y)
+    model[0].bias.requires_grad_(False), twin[0].bias.requires_grad_(False)
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 2
+    assert_same_state(model, twin, o1, o2)
+
+
+def test_guard_replaced_parameter_and_parameter_array():
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.SGD(p, lr=0.1))
+    X, y = batches(4)[0]
+    step(X, y), eager_step(model, loss_fn, o1, X, y)
+    w = np.full((1, 30), 0.01)
+    model[0].weight.data, twin[0].weight.data = w.copy(), w.copy()  # a new array, same shape
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 1  # the arrays are read at every call: nothing to re-trace
+    new = np.zeros((1, 30))
+    model[0].weight = nn.Parameter(new.copy())
+    twin[0].weight = nn.Parameter(new.copy())
+    o1.param_groups[0]["params"][0] = model[0].weight
+    o2.param_groups[0]["params"][0] = twin[0].weight
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 2
+    assert_same_state(model, twin, o1, o2)
+
+
+def test_the_learning_rate_is_read_at_each_call():
+    model, twin, loss_fn, o1, o2, step = pair(mlp_tanh, lambda p: optim.SGD(p, lr=0.1))
+    X, y = batches(5)[0]
+    for lr in (0.1, 0.01, 0.5):
+        for o in (o1, o2):
+            o.param_groups[0]["lr"] = lr
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 1
+    assert_same_state(model, twin, o1, o2)
