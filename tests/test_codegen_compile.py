@@ -247,3 +247,52 @@ def test_the_learning_rate_is_read_at_each_call():
         assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
     assert step.traces == 1
     assert_same_state(model, twin, o1, o2)
+
+
+# -- the training loop and `autodiff train` ---------------------------------------------------
+def test_fit_compiled_equals_eager_also_when_it_diverges():
+    from autodiff.train.loop import fit
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    runs = []
+    for compiled in (True, False):
+        model = nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 1))
+        model.load_state_dict(runs[0][2] if runs else model.state_dict())
+        start = copy.deepcopy(model.state_dict())
+        h = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=50.0), X, y,
+                task="regression", epochs=40, divergence=1e300, compile=compiled)
+        runs.append((h, model.state_dict(), start))
+    (h1, s1, _), (h2, s2, _) = runs
+    assert h1.status == h2.status == "diverged" and h1.message == h2.message
+    assert np.array_equal(h1.step_loss, h2.step_loss, equal_nan=True)
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(s1.values(), s2.values(),
+                                                                      strict=True))
+
+
+@pytest.mark.parametrize("model", ["logistic", "mlp", "linear"])
+def test_cli_train_compiled_by_default_equals_no_compile(model):
+    import json
+
+    from click.testing import CliRunner
+
+    from autodiff_cli.main import cli
+
+    def run(*flags):
+        r = CliRunner().invoke(cli, ["train", "--model", model, "--epochs", "4", "--format",
+                                     "json", *flags])
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        out.pop("seconds")
+        return out
+
+    assert run() == run("--no-compile") == run("--compile")
+
+
+def test_a_model_outside_the_primitives_is_refused():
+    from autodiff.expression import ExpressionModel
+
+    model = ExpressionModel("sigmoid(w1*x1 + b)", "w1,b")
+    step = autodiff.compile_step(model, model.loss_fn(), optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(autodiff.InputError, match="cannot be written as code"):
+        step(np.ones((4, 1)), np.ones((4, 1)))

@@ -93,6 +93,14 @@ class CompiledStep:
 
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, inputs: Any, targets: Any) -> float:
+        loss = self.backward(inputs, targets)
+        self.optimizer.step()
+        self.optimizer.zero_grad()
+        return loss
+
+    def backward(self, inputs: Any, targets: Any) -> float:
+        """The first half of a step: ``loss = loss_fn(model(x), y); loss.backward()`` (the
+        parameters get their ``.grad``), without the update; returns the loss."""
         x, y = _array(inputs), _array(targets)
         entry = self._last
         if entry is None or not entry.still_valid(x, y):
@@ -109,8 +117,6 @@ class CompiledStep:
                 p.grad = _new(g)
             else:  # backward adds to a gradient that was not zeroed, as the eager loop does
                 p.grad = _new((p.grad.data + g).astype(p.data.dtype, copy=False))
-        self.optimizer.step()
-        self.optimizer.zero_grad()
         return float(loss)
 
     def _trace(self, x: np.ndarray, y: np.ndarray) -> _Entry:

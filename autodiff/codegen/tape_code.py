@@ -17,6 +17,7 @@ from .. import primitives as P
 from ..autograd import ops
 from ..autograd.tape import _fit
 from ..autograd.tensor import Tensor
+from ..errors import InputError
 from ..term import Term
 from .atom import Code
 from .expression import Body
@@ -59,6 +60,14 @@ class TapeWriter:
 
     # -- the forward lines --------------------------------------------------------------------
     def forward(self, records: list[Tensor]) -> None:
+        for t in records:
+            op = t._op
+            known = P.REGISTRY.get(getattr(op, "name", "")) is op or \
+                ops.ARRAY_REGISTRY.get(getattr(op, "name", "")) is op
+            if not known:
+                raise InputError(f"compile: the computation records {op!r}, which is not a "
+                                 "primitive of the registry or of autodiff.autograd.ops, so it "
+                                 "cannot be written as code; run it uncompiled")
         for k, t in enumerate(records, 1):
             name = self.body.fresh("v") if f"v{k}" in self.body.reserved else f"v{k}"
             self.body.reserved.add(name)

@@ -71,6 +71,7 @@ class TrainConfig:
     n_features: int = 2
     standardize: bool = True
     divergence: float = 4.0
+    compile: bool = True                    # each step as generated code (the same numbers)
 
     def resolved_loss(self) -> str:
         return self.loss or ("mse" if self.model == "linear" else "bce")
@@ -174,12 +175,14 @@ def run(config: TrainConfig, callback: Callback | None = None) -> Result:
     data.pop("n_samples")
     summary = {**asdict(config), "loss": loss_name, "hidden": list(config.hidden),
                "data": table.source}
+    summary.pop("compile")  # how the steps run, not what they compute
     history = fit(model, spec.loss_fn(), optimizer, scaler.transform(train.X), targets(train),
                   task=task, epochs=config.epochs, batch_size=config.batch_size,
                   scheduler=scheduler, seed=(config.seed, ORDER),
                   X_test=None if test is None else scaler.transform(test.X),
                   y_test=None if test is None else targets(test), logits=spec.logits,
-                  divergence=config.divergence, config=summary, callback=callback)
+                  divergence=config.divergence, config=summary, callback=callback,
+                  compile=config.compile)
     if spec.multiclass:
         data["confusion_matrix"] = _confusion(model, spec, scaler, train if test is None
                                               else test, "train" if test is None else "test")

@@ -42,13 +42,16 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
         seed: int | tuple[int, ...] = 0, X_test: np.ndarray | None = None,
         y_test: np.ndarray | None = None,
         logits: bool = False, divergence: float = 4.0, config: dict[str, Any] | None = None,
-        callback: Callback | None = None) -> History:
+        callback: Callback | None = None, compile: bool = False) -> History:  # noqa: A002
     """Train ``model`` on ``(X, y)`` for ``epochs`` epochs of mini-batches of ``batch_size``
     rows (``None``: the full batch, i.e. gradient descent); return the :class:`History`.
 
     ``task`` is ``classification`` (metric: accuracy; ``logits=True`` when the model outputs
     logits, as for ``BCEWithLogitsLoss``) or ``regression`` (metric: R²).
     ``callback(event, info)`` is called with ``"start"``, ``"step"`` and ``"epoch"``.
+    ``compile=True`` runs each step as generated code (:func:`autodiff.compile_step`): the
+    same numbers, bit for bit; a step whose loss is not finite is redone eagerly, before any
+    update, for the message.
     """
     from ..autograd import Tensor
     from ..data import DataLoader, TensorDataset
@@ -78,27 +81,46 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     emit("start", {"epochs": epochs, "steps_per_epoch": per_epoch, "loss": initial_loss,
                    "lr": _lr(optimizer)})
     stop = _StopFlag()
+    stepper = None
+    if compile:
+        from ..codegen import compile_step
+        stepper = compile_step(model, loss_fn, optimizer)
+    buffers = [b for m in model.modules() for b in m._buffers.values()
+               if isinstance(b, np.ndarray)] if hasattr(model, "modules") else []
     with stop.on_sigint(), np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
             lr = _lr(optimizer)
             total, count = 0.0, 0
             for step, (xb, yb) in enumerate(loader, start=1):
-                output = model(xb)
-                if np.isfinite(output.data).all():
-                    loss = loss_fn(output, yb)
-                    value = float(loss.item())
-                else:       # a non-finite weight: BCELoss would refuse such an input
-                    loss = output
-                    value = float(np.sum(output.data))
-                history.step_loss.append(value)
-                if not math.isfinite(value):
-                    history.status = "diverged"
-                    history.message = (
-                        f"the loss became {value} at epoch {epoch}, step {step} "
-                        f"(step {len(history.step_loss)} overall){_where(loss, model, xb)}; "
-                        f"the learning rate ({lr:g}) is probably too high: try a smaller --lr")
-                    break
-                loss.backward()
+                value = None
+                if stepper is not None:
+                    kept = [b.copy() for b in buffers]
+                    value = stepper.backward(xb, yb)
+                    if not math.isfinite(value):  # redo it eagerly, for the same message
+                        optimizer.zero_grad()
+                        for b, k in zip(buffers, kept, strict=True):
+                            b[...] = k
+                        value = None
+                if value is not None:
+                    history.step_loss.append(value)
+                else:
+                    output = model(xb)
+                    if np.isfinite(output.data).all():
+                        loss = loss_fn(output, yb)
+                        value = float(loss.item())
+                    else:       # a non-finite weight: BCELoss would refuse such an input
+                        loss = output
+                        value = float(np.sum(output.data))
+                    history.step_loss.append(value)
+                    if not math.isfinite(value):
+                        history.status = "diverged"
+                        history.message = (
+                            f"the loss became {value} at epoch {epoch}, step {step} "
+                            f"(step {len(history.step_loss)} overall){_where(loss, model, xb)};"
+                            f" the learning rate ({lr:g}) is probably too high: try a smaller "
+                            "--lr")
+                        break
+                    loss.backward()
                 optimizer.step()
                 optimizer.zero_grad()
                 total += value * len(yb)
