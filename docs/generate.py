@@ -41,7 +41,7 @@ PAGES = ["guide/README.md", "guide/01-model-and-parameters.md", "guide/02-loss-f
          "guide/03-gradient-descent.md", "guide/04-optimizers.md",
          "guide/05-backpropagation.md", "guide/06-forward-and-reverse-ad.md",
          "guide/07-normalization.md", "guide/08-training-loop.md",
-         "guide/09-quiz-and-exercises.md", "guide/10-multi-class.md", "cli.md"]
+         "guide/09-quiz-and-exercises.md", "guide/10-multi-class.md", "cli.md", "codegen.md"]
 # Pictures are drawn by Graphviz compiled to WebAssembly, which every install has, so that the
 # pages come out the same on every machine (the system `dot` lays graphs out differently).
 DOCS_ENV = {"AUTODIFF_RENDERER": "wasm", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",

@@ -134,7 +134,7 @@ class TapeWriter:
                     if c.shape != a.data.shape or c.shape != t.data.shape:
                         c = _fit(c, a.data.shape, t.data.shape)
                 name = self._bar(a)
-                term = f"{self._mark(t)}·∂{self.names[id(t)]}/∂{self.names[id(a)]}"
+                term = self._contribution(t, k, a)
                 if id(a) not in adj:
                     body.store(name, c.node, f"{self._mark(a)} = {term}")
                 else:
@@ -147,6 +147,20 @@ class TapeWriter:
                 g = _fit(g, leaf.data.shape, leaf.data.shape)
             out.append(g)
         return out
+
+    def _contribution(self, t: Tensor, k: int, a: Tensor) -> str:
+        """``v̄_i ∂v_i/∂v_j`` as the tables print it: the registry's rule on printable terms
+        for an elementwise record, ``v̄_i·∂v_i/∂v_j`` for a structural one."""
+        generic = f"{self._mark(t)}·∂{self.names[id(t)]}/∂{self.names[id(a)]}"
+        if not isinstance(t._op, P.Primitive):
+            return generic
+        args = tuple(Term.var(self.names[id(x)]) if isinstance(x, Tensor) and id(x) in self.names
+                     else x if isinstance(x, (int, float)) else Term.var("c") for x in t._args)
+        ans = Term.var(self.names[id(t)])
+        try:
+            return str(Term.var(self.names[id(t)], "adjoint") * t._op.partials[k](*args, ans))
+        except (TypeError, ValueError):
+            return generic
 
     def _named(self, name: str, like: Code) -> Code:
         return Code(self.body.name(name), self.body, self.helpers, like.shape, like.dtype)
