@@ -15,10 +15,11 @@ A trace is a sequence ``v_i = op(v_j, v_k, ...)`` over the primitives registered
 
 Adding a primitive is adding one entry to the table at the bottom of this module.
 
-Powers are written ``pow_(x, y)`` in the rules, never ``x ** y``: on numbers the primitive is
-``np.power``, while ``**`` on numpy scalars is another routine that differs in the last bit in a
-few percent of cases, and generated code (:mod:`autodiff.codegen`) must compute what the rules
-compute. One spelling, ``np.power``, serves the engine, the rules and the generated code.
+Powers have one spelling, the operator ``x ** y``: ``pow``'s ``impl`` is ``x ** y`` and the rules
+write ``x ** y`` (or ``pow_(x, y)``, the same operation). numpy's ``np.power`` ufunc and ``**`` on
+numpy scalars are two routines that differ in the last bit in a few percent of cases, and ``**``
+on arrays takes exact fast paths (``x ** 2`` is ``np.square``). Generated code
+(:mod:`autodiff.codegen`) writes ``**`` too, so it computes what the rules compute, bit for bit.
 
 Conventions at kinks (as PyTorch): ``relu'(0) = 0``, ``abs'(0) = 0``, ``heaviside(0) = 0``;
 ``maximum(x, y)`` and ``minimum(x, y)`` at a tie ``x = y`` give each argument the partial
@@ -290,13 +291,35 @@ def _bce_logits(z, y):
     return (np.log(1 + np.exp(z)) if np.iscomplexobj(z) else np.logaddexp(0, z)) - y * z
 
 
+def _power(x, y):
+    """``x ** y``: numpy's operator, which takes fast exact paths on arrays (``x ** 2`` is
+    ``np.square(x)``, ``x ** 1`` a copy), where the ``np.power`` ufunc computes a general pow."""
+    return x ** y
+
+
+def _relu(x):
+    return np.maximum(x, 0.0)
+
+
+def _heaviside(x):
+    """``H(x)`` with ``H(0) = 0``, entry for entry ``np.heaviside(x, 0.0)`` (nan stays nan), on a
+    float array as ``x > 0`` (``np.heaviside`` is some 40× slower)."""
+    if type(x) is not np.ndarray or x.dtype.kind != "f":
+        return np.heaviside(x, 0.0)
+    h = np.greater(x, 0.0).astype(x.dtype)
+    nan = np.isnan(x)
+    if nan.any():
+        h[nan] = x[nan]
+    return h
+
+
 POSITIVE = ((0.05, 5.0),)
 # -- the table of derivatives -------------------------------------------------------------------
 add      = infix("add", "+", SUM,     np.add,      (lambda x, y, ans: 1,     lambda x, y, ans: 1),           lambda sp, x, y: x + y, text="{0} + {1}", latex="{0} + {1}")
 sub      = infix("sub", "-", SUM,     np.subtract, (lambda x, y, ans: 1,     lambda x, y, ans: -1),          lambda sp, x, y: x - y, text="{0} - {1}", latex="{0} - {1}")
 mul      = infix("mul", "*", PRODUCT, np.multiply, (lambda x, y, ans: y,     lambda x, y, ans: x),           lambda sp, x, y: x * y, text="{0}·{1}",   latex=r"{0} \, {1}", slots=(PRODUCT, PRODUCT))
 div      = infix("div", "/", PRODUCT, np.divide,   (lambda x, y, ans: 1 / y, lambda x, y, ans: -x / y**2),   lambda sp, x, y: x / y, text="{0}/{1}",   latex=r"\frac{{{0}}}{{{1}}}", latex_slots=(0, 0), domain=((-3, 3), (0.2, 3)))
-pow_     = infix("pow", "^", POWER,   np.power,    (zero_where(lambda x, y, ans: y == 0, lambda x, y, ans: y * x ** (y - 1)), zero_where(lambda x, y, ans: (x == 0) & (y >= 0), lambda x, y, ans: log(x) * ans)), lambda sp, x, y: x**y, text="{0}^{1}", latex="{0}^{{{1}}}", right=True, latex_slots=(POWER + 1, 0), domain=((0.2, 3), (-3, 3)))
+pow_     = infix("pow", "^", POWER,   _power,      (zero_where(lambda x, y, ans: y == 0, lambda x, y, ans: y * x ** (y - 1)), zero_where(lambda x, y, ans: (x == 0) & (y >= 0), lambda x, y, ans: log(x) * ans)), lambda sp, x, y: x**y, text="{0}^{1}", latex="{0}^{{{1}}}", right=True, latex_slots=(POWER + 1, 0), domain=((0.2, 3), (-3, 3)))
 neg      = _register(Primitive("neg", np.negative, (lambda x, ans: -1,), "-{0}", "-{0}", lambda sp, x: -x, UNARY, (PRODUCT,), (PRODUCT,), symbol="-"))
 exp      = function("exp",      np.exp,      (lambda x, ans: ans,),                  lambda sp, x: sp.exp(x),  latex=r"\exp({0})", domain=((-5, 5),))
 log      = function("log",      np.log,      (lambda x, ans: 1 / x,),                lambda sp, x: sp.log(x),  latex=r"\log({0})", domain=POSITIVE)
@@ -316,8 +339,8 @@ tanh     = function("tanh",     np.tanh,     (lambda x, ans: 1 - pow_(ans, 2),),
 sigmoid  = function("sigmoid",  _sigmoid,    (lambda x, ans: ans * (1 - ans),),      lambda sp, x: 1 / (1 + sp.exp(-x)), latex=r"\sigma({0})", domain=((-6, 6),))
 softplus = function("softplus", _softplus, (lambda x, ans: sigmoid(x),), lambda sp, x: sp.log(1 + sp.exp(x)), latex=r"\operatorname{{softplus}}({0})")
 logsigmoid = function("logsigmoid", _logsigmoid, (lambda x, ans: sigmoid(-x),), lambda sp, x: -sp.log(1 + sp.exp(-x)), latex=r"\log\sigma({0})")
-relu     = function("relu",     lambda x: np.maximum(x, 0.0), (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
-heaviside = function("heaviside", lambda x: np.heaviside(x, 0.0), (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
+relu     = function("relu",     _relu, (lambda x, ans: heaviside(x),), lambda sp, x: sp.Max(x, 0), latex=r"\operatorname{{relu}}({0})", kinks=(0.0,))
+heaviside = function("heaviside", _heaviside, (lambda x, ans: 0,), lambda sp, x: sp.Heaviside(x, 0), latex=r"H({0})", kinks=(0.0,))
 maximum  = function("maximum",  np.maximum,  (lambda x, y, ans: (1 + sign(x - y)) / 2, lambda x, y, ans: (1 - sign(x - y)) / 2), lambda sp, x, y: sp.Max(x, y), latex=r"\max({0}, {1})", kinks=(0.0,), kink_of=lambda x, y: x - y)
 minimum  = function("minimum",  np.minimum,  (lambda x, y, ans: (1 - sign(x - y)) / 2, lambda x, y, ans: (1 + sign(x - y)) / 2), lambda sp, x, y: sp.Min(x, y), latex=r"\min({0}, {1})", kinks=(0.0,), kink_of=lambda x, y: x - y)
 sign     = function("sign",     np.sign,     (lambda x, ans: 0,),                    lambda sp, x: sp.sign(x), latex=r"\operatorname{{sign}}({0})", kinks=(0.0,))

@@ -4,8 +4,8 @@
 :func:`autodiff.primitives.register_atom`, the atom makes every partial rule of the registry
 (written with primitives and Python operators) write the numpy expression that computes it,
 as :class:`~autodiff.term.Term` makes it print. Each primitive is written as the engine
-evaluates it: the operators ``+ - * /`` and unary ``-`` as Python operators (numpy's ufuncs on
-arrays and numpy scalars), ``pow`` as ``np.power``, every other primitive as its ``impl``.
+evaluates it: the operators ``+ - * /``, unary ``-`` and ``**`` (``pow``) as Python operators
+(numpy's ufuncs on arrays and numpy scalars), every other primitive as its ``impl``.
 
 Folding is exact only: ``a·1`` and ``1·a`` are ``a``, ``a·(−1)`` is ``−a``, ``a/1`` is ``a``,
 ``−(−a)`` is ``a``, ``a + (−b)`` is ``a − b`` (the same IEEE operation), and an operation on
@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import primitives as P
 from ..autograd import ops
-from .expression import ATOM, PRODUCT, SUM, UNARY, Body, Node
+from .expression import ATOM, POWER, PRODUCT, SUM, UNARY, Body, Node
 from .impls import Helpers
 
 _INFIX = {P.add: ("{0} + {1}", SUM, (SUM, PRODUCT)), P.sub: ("{0} - {1}", SUM, (SUM, PRODUCT)),
@@ -129,6 +129,8 @@ def apply(prim: P.Primitive, args: tuple) -> Any:
         node = body.op(template, nodes, prec, slots)
     elif prim is P.neg:
         node = body.op("-{0}", nodes, UNARY, (UNARY,))
+    elif prim is P.pow_:  # the registry's one spelling of a power, the operator
+        node = body.op("{0} ** {1}", nodes, POWER, (POWER + 1, UNARY))
     else:
         callee = atom.helpers.callee(prim.impl, prim.name)
         template = callee + "(" + ", ".join(f"{{{k}}}" for k in range(len(nodes))) + ")"

@@ -37,15 +37,15 @@ train_dataloader = DataLoader(TensorDataset(autodiff.Tensor(X_train), autodiff.T
                               batch_size=64, shuffle=True, generator=0)
 optimizer = SGD(eager_model.parameters(), lr=0.01, momentum=0.9)
 scheduler = ExponentialLR(optimizer, gamma=0.9)
-for epoch in range(n_epochs):
-    for batch, (input, target) in enumerate(train_dataloader):  # noqa: B007
+for _epoch in range(n_epochs):
+    for input, target in train_dataloader:
         loss = loss_fn(eager_model(input), target)
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
     scheduler.step()
 same = all(np.array_equal(a, b) for a, b in zip(model.state_dict().values(),
-                                                  eager_model.state_dict().values()))
+                                                  eager_model.state_dict().values(), strict=True))
 print("compiled weights == eager weights:", same)
 print(f"signatures compiled: {len(step.signatures)} (the full batches and the last, smaller one)")
 print()

@@ -1,0 +1,133 @@
+"""The compiled training step (``autodiff.compile_step``) and the eager one, against the same step
+written by hand in numpy, in one process: logistic regression (30 features, BCELoss, SGD momentum
+0.9) and an MLP 30-64-64-1 (tanh, MSELoss, SGD momentum 0.9), at batch 64 and 1024.
+
+    python benchmarks/bench_compiled_step.py [--rounds 21] [--batch 64 1024]
+
+The contenders alternate, round after round (rotating who goes first), each timed on this
+thread's CPU clock with BLAS on one thread; printed: the median time per step and the median of
+the per-round ratios to hand numpy, and how long compiling (the first call) takes. Goals (issue
+16): compiled ≤ 1.1× hand numpy, compiling < 50 ms, eager ≤ 2× at batch 64 and ≤ 1.6× at 1024.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+from bench_tensor import hand_step  # noqa: E402
+
+import autodiff  # noqa: E402
+from autodiff import nn  # noqa: E402
+from autodiff.optim import SGD  # noqa: E402
+
+D, H = 30, 64
+
+
+def logreg():
+    model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
+    return model, nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+def mlp():
+    model = nn.MLP(D, hidden=(H, H), out_features=1, activation="tanh")
+    return model, nn.MSELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+def eager(make, X, y):
+    model, loss_fn, opt = make()
+    Xt, yt = autodiff.Tensor(X), autodiff.Tensor(y)
+
+    def step():
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
+def compiled(make, X, y):
+    model, loss_fn, opt = make()
+    step = autodiff.compile_step(model, loss_fn, opt)
+    Xt, yt = autodiff.Tensor(X), autodiff.Tensor(y)
+    t = time.perf_counter()
+    step(Xt, yt)
+    compiled.first_ms = (time.perf_counter() - t) * 1e3
+    return lambda: step(Xt, yt)
+
+
+def hand_mlp(X, y):
+    """x W1ᵀ + b1 → tanh → W2, b2 → tanh → W3, b3; MSE; SGD momentum 0.9 (torch's form)."""
+    rng = np.random.default_rng(1)
+    params = [rng.normal(size=s) * 0.1 for s in ((H, D), (H,), (H, H), (H,), (1, H), (1,))]
+    vel = [np.zeros_like(p) for p in params]
+    n = len(X)
+
+    def step():
+        W1, b1, W2, b2, W3, b3 = params
+        h1 = np.tanh(X @ W1.T + b1)
+        h2 = np.tanh(h1 @ W2.T + b2)
+        d = h2 @ W3.T + b3 - y
+        loss = np.mean(d * d)
+        g = d * (2.0 / n)
+        gW3, gb3 = g.T @ h2, g.sum(0)
+        g = (g @ W3) * (1 - h2 * h2)
+        gW2, gb2 = g.T @ h1, g.sum(0)
+        g = (g @ W2) * (1 - h1 * h1)
+        gW1, gb1 = g.T @ X, g.sum(0)
+        for p, v, gp in zip(params, vel, (gW1, gb1, gW2, gb2, gW3, gb3), strict=True):
+            v *= 0.9
+            v += gp
+            p -= 0.01 * v
+        return loss
+    return step
+
+
+def race(steps, n, rounds):
+    for s in steps:
+        for _ in range(max(5, n // 5)):
+            s()
+    times = [[] for _ in steps]
+    for r in range(rounds):
+        order = list(range(len(steps)))
+        order = order[r % len(order):] + order[:r % len(order)]
+        for i in order:
+            t = time.thread_time()
+            for _ in range(n):
+                steps[i]()
+            times[i].append((time.thread_time() - t) / n * 1e6)
+    med = [float(np.median(t)) for t in times]
+    ratio = [float(np.median([a / b for a, b in zip(times[i], times[1], strict=True)]))
+             for i in range(len(steps))]
+    return med, ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--batch", type=int, nargs="+", default=[64, 1024])
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    for name, make, handf in (("logreg", logreg, lambda X, y: hand_step(X, y, D)),
+                              ("mlp", mlp, hand_mlp)):
+        for B in args.batch:
+            X = rng.normal(size=(B, D))
+            y = (rng.random((B, 1)) < 0.5).astype(np.float64) if name == "logreg" else \
+                np.tanh(X[:, :1] - X[:, 1:2])
+            c = compiled(make, X, y)
+            first = compiled.first_ms
+            n = {("logreg", 64): 100, ("mlp", 64): 40}.get((name, B), 10)
+            med, ratio = race([c, handf(X, y), eager(make, X, y)], n, args.rounds)
+            print(f"{name} batch {B}: compiled {med[0]:.0f} us ({ratio[0]:.2f}x), hand numpy "
+                  f"{med[1]:.0f} us, eager {med[2]:.0f} us ({ratio[2]:.2f}x); "
+                  f"compiling (first call) {first:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
