@@ -159,7 +159,10 @@ class CompiledStep:
         value = writer.atom(loss)
         wanted = [p for p in params if grads[id(p)]]
         if loss._op is not None:
-            seed = value.like(body.op("np.ones_like({0})[()]", (value.node,)), value.shape)
+            # backward()'s seed of a one-entry loss, the number 1 of its dtype
+            seed = value.like(body.const(1.0), ()) if loss.data.dtype == np.float64 and \
+                loss.data.ndim == 0 else value.like(body.op("np.ones_like({0})", (value.node,)),
+                                                    value.shape)
             adjoints = writer.reverse(records, loss, seed, wanted)
         else:
             adjoints = [None] * len(wanted)
