@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("output formats", ["render"]),  # render.reports and render.plots: with the methods
     ("methods", ["methods", "render.reports", "render.plots"]),
     ("training library", ["nn", "optim", "data"]),
+    ("generated code", ["codegen"]),
     ("training runs", ["datasets", "train", "expression"]),
     ("extras", ["extras"]),
     ("the package", ["", "selfcheck"]),
