@@ -296,3 +296,19 @@ def test_a_model_outside_the_primitives_is_refused():
     step = autodiff.compile_step(model, model.loss_fn(), optim.SGD(model.parameters(), lr=0.1))
     with pytest.raises(autodiff.InputError, match="cannot be written as code"):
         step(np.ones((4, 1)), np.ones((4, 1)))
+
+
+def test_fit_trains_a_model_that_cannot_be_compiled_eagerly():
+    from autodiff.expression import ExpressionModel
+    from autodiff.train.loop import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 1))
+    y = (X[:, 0] > 0).astype(float)
+    runs = []
+    for compiled in (True, False):
+        model = ExpressionModel("sigmoid(w1*x1 + b)", "w1,b", init={"w1": 0.5, "b": 0.0})
+        h = fit(model, model.loss_fn(), optim.SGD(model.parameters(), lr=0.5), X, y,
+                task="classification", epochs=3, compile=compiled)
+        runs.append((h.step_loss, model.theta.data.copy()))
+    assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])

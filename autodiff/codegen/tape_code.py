@@ -17,11 +17,11 @@ from .. import primitives as P
 from ..autograd import ops
 from ..autograd.tape import _fit
 from ..autograd.tensor import Tensor
-from ..errors import InputError
 from ..term import Term
 from .atom import Code
 from .expression import Body
 from .impls import Helpers
+from .tracing import NotCompilable
 
 
 class TapeWriter:
@@ -65,7 +65,7 @@ class TapeWriter:
             known = P.REGISTRY.get(getattr(op, "name", "")) is op or \
                 ops.ARRAY_REGISTRY.get(getattr(op, "name", "")) is op
             if not known:
-                raise InputError(f"compile: the computation records {op!r}, which is not a "
+                raise NotCompilable(f"compile: the computation records {op!r}, which is not a "
                                  "primitive of the registry or of autodiff.autograd.ops, so it "
                                  "cannot be written as code; run it uncompiled")
         for k, t in enumerate(records, 1):

@@ -22,7 +22,11 @@ from ..errors import InputError
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-class ValueDependentControlFlow(InputError):
+class NotCompilable(InputError):
+    """A function or training step that cannot be written as generated code."""
+
+
+class ValueDependentControlFlow(NotCompilable):
     """A compiled function read a tensor's value into Python while it was traced."""
 
 

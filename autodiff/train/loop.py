@@ -51,7 +51,8 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     ``callback(event, info)`` is called with ``"start"``, ``"step"`` and ``"epoch"``.
     ``compile=True`` runs each step as generated code (:func:`autodiff.compile_step`): the
     same numbers, bit for bit; a step whose loss is not finite is redone eagerly, before any
-    update, for the message.
+    update, for the message; a model that cannot be compiled (one that computes outside the
+    primitives) trains eagerly.
     """
     from ..autograd import Tensor
     from ..data import DataLoader, TensorDataset
@@ -84,6 +85,7 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
     stepper = None
     if compile:
         from ..codegen import compile_step
+        from ..codegen.tracing import NotCompilable
         stepper = compile_step(model, loss_fn, optimizer)
     buffers = [b for m in model.modules() for b in m._buffers.values()
                if isinstance(b, np.ndarray)] if hasattr(model, "modules") else []
@@ -95,7 +97,10 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
                 value = None
                 if stepper is not None:
                     kept = [b.copy() for b in buffers]
-                    value = stepper.backward(xb, yb)
+                    try:
+                        value = stepper.backward(xb, yb)
+                    except NotCompilable:  # a model outside the primitives: the eager loop
+                        stepper, value = None, math.nan
                     if not math.isfinite(value):  # redo it eagerly, for the same message
                         optimizer.zero_grad()
                         for b, k in zip(buffers, kept, strict=True):
