@@ -103,6 +103,7 @@ class Body:
         self.reserved = set(reserved)
         self.constants: dict[int, tuple[str, Any]] = {}  # id(array) -> (name, array)
         self._version: dict[str, int] = {}
+        self._counters: dict[str, int] = {}
 
     # -- building ---------------------------------------------------------------------------
     def name(self, text: str) -> Node:
@@ -139,9 +140,11 @@ class Body:
         return node
 
     def fresh(self, stem: str) -> str:
-        k = 1
+        """A new name ``stem1``, ``stem2``, … that no other name of the function has."""
+        k = self._counters.get(stem, 1)
         while f"{stem}{k}" in self.reserved:
             k += 1
+        self._counters[stem] = k + 1
         self.reserved.add(f"{stem}{k}")
         return f"{stem}{k}"
 

@@ -45,12 +45,12 @@ class _Writer:
         self.params = {n: python_name(n, self.reserved) for n in self.inputs}
         self.reserved |= set(self.params.values())
         self.var: list[str] = []
-        taken = set(self.reserved)
+        taken = set(self.reserved) | {"l", "I", "O"}  # E741: names ruff finds ambiguous
         for s in trace.steps:
             if s.is_input and s.var == s.input:
                 v = self.params[s.input]
             else:
-                v = python_name(s.var, taken | {"l", "I", "O"})
+                v = python_name(s.var, taken)
             taken.add(v)
             self.var.append(v)
         self.reserved = taken
