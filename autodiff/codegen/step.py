@@ -148,6 +148,11 @@ class CompiledStep:
         inputs = [(xt, "x", False), (yt, "y", False)]
         inputs += [(p, names.get(id(p), f"p{k}"), grads[id(p)]) for k, p in enumerate(params)]
         writer = TapeWriter(inputs)
+        for name, buf in self.model.named_buffers():  # read by their names: b_1_running_mean
+            if isinstance(buf, np.ndarray):
+                label = python_name("b_" + name.replace(".", "_"), writer.body.reserved)
+                writer.body.reserved.add(label)
+                writer.body.constants[id(buf)] = (label, buf)
         writer.forward(records)
         body = writer.body
         for fn, args in effects:

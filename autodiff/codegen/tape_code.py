@@ -81,8 +81,7 @@ class TapeWriter:
 
     def equation(self, t: Tensor) -> str:
         """``v3 = σ(v2)`` as the tables print it; a structural record by its template."""
-        args = tuple(Term.var(self.names[id(a)]) if isinstance(a, Tensor) and id(a) in self.names
-                     else (Term.var("c") if isinstance(a, Tensor) else a) for a in t._args)
+        args = tuple(self._shown(a) for a in t._args)
         op = t._op
         if isinstance(op, P.Primitive):
             try:
@@ -96,6 +95,16 @@ class TapeWriter:
             return op.text.format(*shown, p=params)
         except (IndexError, KeyError):
             return f"{op.name}({', '.join(shown)}{params})"
+
+    def _shown(self, a: Any) -> Any:
+        """An argument as the equation shows it: a name, or a number as it is."""
+        if isinstance(a, Tensor) and id(a) in self.names:
+            return Term.var(self.names[id(a)])
+        data = a.data if isinstance(a, Tensor) else a
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return data
+        bound = self.body.constants.get(id(data))
+        return Term.var(bound[0] if bound else "c") if hasattr(data, "shape") else data
 
     # -- the reverse sweep --------------------------------------------------------------------
     def reverse(self, records: list[Tensor], output: Tensor, seed: Code,
