@@ -312,3 +312,33 @@ def test_fit_trains_a_model_that_cannot_be_compiled_eagerly():
                 task="classification", epochs=3, compile=compiled)
         runs.append((h.step_loss, model.theta.data.copy()))
     assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])
+
+
+def test_the_traced_update_of_sgd_is_its_own_code_and_is_guarded():
+    model, twin, loss_fn, o1, o2, step = pair(
+        logistic, lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01))
+    X, y = batches(6)[0]
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    update = step._last.update
+    assert update is not None and "momentum_buffer0 *= 0.9" in update.source
+    # a parameter swapped in the optimizer only, then a reloaded optimizer state: both seen
+    extra = nn.Parameter(np.zeros(3))
+    o1.param_groups[0]["params"].append(extra), o2.param_groups[0]["params"].append(extra)
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    o1.param_groups[0]["params"].pop(), o2.param_groups[0]["params"].pop()
+    state = copy.deepcopy(o1.state_dict())
+    o1.load_state_dict(state), o2.load_state_dict(state)
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step._last.update is not None
+    assert_same_state(model, twin, o1, o2)
+
+
+def test_an_optimizer_with_a_step_counter_runs_its_own_step():
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.Adam(p, lr=0.01))
+    X, y = batches(6)[0]
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step._last.update is None
+    assert_same_state(model, twin, o1, o2)

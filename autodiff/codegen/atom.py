@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import primitives as P
 from ..autograd import ops
-from .expression import ATOM, POWER, PRODUCT, SUM, UNARY, Body, Node
+from .expression import ATOM, POWER, PRODUCT, SUM, UNARY, Body, Name, Node
 from .impls import Helpers
 
 _INFIX = {P.add: ("{0} + {1}", SUM, (SUM, PRODUCT)), P.sub: ("{0} - {1}", SUM, (SUM, PRODUCT)),
@@ -77,6 +77,32 @@ class Code(P.Operand):
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
     __hash__ = object.__hash__
+    __array_ufunc__ = None  # ndarray ⊕ Code defers to Code's reflected operators
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a code atom has no value to make an array of")
+
+    # -- in-place updates (an optimizer's ``b *= mu``): a statement, then a new value -------
+    def _inplace(self, symbol: str, other: Any) -> Code:
+        if not isinstance(self.node.leaf, Name):
+            raise TypeError("an in-place update of an expression is not written as code")
+        body = self.body
+        other_node = other.node if isinstance(other, Code) else body.const(other)
+        body.raw_refs(f"{{0}} {symbol}= {{1}}", [self.node, other_node])
+        body.mutated(str(self.node.leaf))
+        return self.like(body.name(str(self.node.leaf)), self.shape)
+
+    def __iadd__(self, other: Any) -> Code:
+        return self._inplace("+", other)
+
+    def __isub__(self, other: Any) -> Code:
+        return self._inplace("-", other)
+
+    def __imul__(self, other: Any) -> Code:
+        return self._inplace("*", other)
+
+    def __itruediv__(self, other: Any) -> Code:
+        return self._inplace("/", other)
 
     def __repr__(self) -> str:
         return f"Code({self.node.template or self.node.leaf!r})"

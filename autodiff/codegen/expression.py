@@ -154,6 +154,10 @@ class Body:
         self.lines.append((target, node, comment))
         self._version[target] = self._version.get(target, -1) + 1
 
+    def mutated(self, name: str) -> None:
+        """``name`` was updated in place: later reads are a new leaf (no sharing across)."""
+        self._version[name] = self._version.get(name, 0) + 1
+
     def comment(self, text: str) -> None:
         self.lines.append(("", None, text))
 

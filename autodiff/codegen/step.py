@@ -34,15 +34,19 @@ from .compiled import _array, _function_source
 from .expression import python_name
 from .tape_code import TapeWriter
 from .tracing import tape_of, tracing
+from .update import TracedUpdate, trace_update
 
 
 class _Entry:
-    __slots__ = ("fn", "params", "grad_params", "source", "frozen", "version", "batch", "checks")
+    __slots__ = ("fn", "params", "grad_params", "source", "frozen", "version", "batch", "checks",
+                 "update", "update_tried")
 
     def __init__(self, fn, params, grad_params, source, frozen) -> None:
         self.fn, self.params, self.grad_params = fn, params, grad_params
         self.source, self.frozen = source, frozen
         self.version, self.batch = -1, None
+        self.update: TracedUpdate | None = None
+        self.update_tried = False
         self.checks = [(p, p.data.shape, p.data.dtype, p.requires_grad) for p in params]
 
     def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
@@ -93,9 +97,22 @@ class CompiledStep:
 
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, inputs: Any, targets: Any) -> float:
+        entry = self._last
+        update = entry.update if entry is not None else None
+        if update is not None:
+            x, y = _array(inputs), _array(targets)
+            if entry.still_valid(x, y) and update.still_valid():
+                loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
+                update(grads)  # the optimizer's own update, traced: lr read from its group
+                return float(loss)
+            entry.update, entry.update_tried = None, False
         loss = self.backward(inputs, targets)
         self.optimizer.step()
         self.optimizer.zero_grad()
+        entry = self._last
+        if not entry.update_tried:  # after a step of the optimizer's own: its state exists
+            entry.update_tried = True
+            entry.update = trace_update(self.optimizer, entry.grad_params)
         return loss
 
     def backward(self, inputs: Any, targets: Any) -> float:

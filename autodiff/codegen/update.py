@@ -1,0 +1,141 @@
+"""The optimizer's update as generated code: its own ``_update_group`` run once on code atoms.
+
+Where an optimizer's state holds arrays only (SGD's momentum buffer; nothing for plain SGD),
+every step after the first performs the same numpy operations. ``_update_group`` is then run
+once with code atoms in place of the parameters, their gradients, the state buffers and each
+group's learning rate, and what it does is written down as in-place numpy statements
+(``momentum_buffer0 *= 0.9``, ``p0 -= lr0 * momentum_buffer0``): the optimizer's own code, not a
+second copy of its rule. The learning rate stays a parameter of the generated function, read
+from the group at every call, so schedulers keep working.
+
+An optimizer whose state holds anything but arrays (Adam's, RMSprop's and Adagrad's step
+counters) is not traced: its ``step()`` runs at every call. Tracing leaves the optimizer as it
+found it. :class:`TracedUpdate` knows what it assumed and checks it at every call.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+from ..autograd.tensor import Tensor
+from .atom import Code
+from .expression import Body
+from .impls import Helpers
+
+
+class TracedUpdate:
+    """``update(lr0, …, p0, …, g0, …)``: the optimizer's step for parameters ``params`` with
+    the gradients ``g``, and the checks that it still describes the optimizer."""
+
+    def __init__(self, optimizer: Any, fn: Any, source: str, params: list[Tensor],
+                 buffers: list[tuple[Tensor, str, np.ndarray]]) -> None:
+        self.optimizer, self.fn, self.source, self.params = optimizer, fn, source, params
+        self.buffers = buffers
+        self.state = optimizer.state
+        self.groups = [(g, tuple(g["params"]), tuple(k for k in g if k not in ("params", "lr")))
+                       for g in optimizer.param_groups]
+        self.options = [tuple(map(g.__getitem__, keys)) for g, _, keys in self.groups]
+        self.all_params = [p for g in optimizer.param_groups for p in g["params"]]
+        self.lrs = [g for g, _, _ in self.groups]
+
+    def still_valid(self) -> bool:
+        """The optimizer still has these groups, parameters, options (all but ``lr``) and
+        state buffers, and no parameter has a gradient of its own to add."""
+        opt = self.optimizer
+        if opt.state is not self.state or len(opt.param_groups) != len(self.groups):
+            return False
+        for (g, params, keys), options, now in zip(self.groups, self.options, opt.param_groups,
+                                                   strict=True):
+            now_params = g["params"]
+            if now is not g or len(now_params) != len(params) or len(g) != len(keys) + 2 or \
+                    tuple(map(g.__getitem__, keys)) != options or \
+                    not all(map(operator.is_, now_params, params)):
+                return False
+        if any(map(operator.is_not, map(_GRAD, self.all_params), repeat(None))):
+            return False  # a gradient from elsewhere: the optimizer's step would add it
+        state = self.state
+        for p, key, arr in self.buffers:
+            s = state.get(p)
+            if s is None or s.get(key) is not arr:
+                return False
+        return True
+
+    def __call__(self, grads: tuple) -> None:
+        self.fn(*[g["lr"] for g in self.lrs], *[p.data for p in self.params], *grads)
+
+
+_GRAD = operator.attrgetter("grad")
+
+
+def trace_update(optimizer: Any, params: list[Tensor]) -> TracedUpdate | None:
+    """The update of ``params`` (the parameters that get a gradient) as generated code, or
+    None where the optimizer's state holds more than arrays or its update does more than
+    arithmetic on them."""
+    if not hasattr(optimizer, "_update_group") or not hasattr(optimizer, "param_groups"):
+        return None
+    state = optimizer.state
+    wanted = {id(p) for p in params}
+    for p in [p for g in optimizer.param_groups for p in g["params"]]:
+        if id(p) not in wanted and p.grad is not None:
+            return None
+    for p in params:
+        if any(not isinstance(v, np.ndarray) for v in state.get(p, {}).values()):
+            return None
+    body = Body({"np", "math"})
+    helpers = Helpers(bind=True)
+    names = [f"p{k}" for k in range(len(params))] + [f"g{k}" for k in range(len(params))]
+    lrs = [f"lr{k}" for k in range(len(optimizer.param_groups))]
+    body.reserved |= set(names) | set(lrs)
+    saved_state = {p: (s, dict(s)) for p, s in state.items()}
+    saved = [(p, p.data, p.grad) for p in params]
+    saved_lr = [g["lr"] for g in optimizer.param_groups]
+    buffers: list[tuple[Tensor, str, np.ndarray]] = []
+    try:
+        for k, p in enumerate(params):
+            p.data = Code(body.name(f"p{k}"), body, helpers, p.data.shape, p.data.dtype)
+            grad = Tensor.__new__(Tensor)
+            grad.data = Code(body.name(f"g{k}"), body, helpers, p.data.shape, p.data.dtype)
+            p.grad = grad
+            for key, arr in state.get(p, {}).items():
+                label = f"{key}{k}"
+                body.reserved.add(label)
+                body.constants[id(arr)] = (label, arr)
+                buffers.append((p, key, arr))
+                state[p][key] = Code(body.name(label), body, helpers, arr.shape, arr.dtype)
+        for k, g in enumerate(optimizer.param_groups):
+            g["lr"] = Code(body.name(f"lr{k}"), body, helpers, (), np.dtype(np.float64))
+        for g in optimizer.param_groups:
+            optimizer._update_group(g)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    finally:
+        for p, data, grad in saved:
+            p.data, p.grad = data, grad
+        for g, lr in zip(optimizer.param_groups, saved_lr, strict=True):
+            g["lr"] = lr
+        state.clear()
+        for p, (s, contents) in saved_state.items():  # the same dicts, as they were
+            s.clear()
+            s.update(contents)
+            state[p] = s
+    if any(s for s in state.values() for v in s.values() if isinstance(v, Code)):
+        return None
+    body.drop_dead()
+    lines = [f"def update({', '.join(lrs + names)}):",
+             '    """Generated by autodiff.compile_step: the optimizer\'s own update, traced."""']
+    buffer_names = sorted(name for name, _ in body.constants.values())
+    if buffer_names:  # the state buffers, updated in place (b *= 0.9 rebinds the name)
+        lines.append(f"    global {', '.join(buffer_names)}")
+    lines += body.render()
+    if len(lines) == 2:
+        lines.append("    pass")
+    source = "\n".join(lines) + "\n"
+    namespace: dict[str, Any] = {"np": np, **helpers.bound}
+    namespace.update({name: value for name, value in body.constants.values()})
+    exec(builtins.compile(source, "<autodiff.compile_step update>", "exec"), namespace)
+    return TracedUpdate(optimizer, namespace["update"], source, list(params), buffers)
