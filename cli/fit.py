@@ -60,11 +60,14 @@ def features_of(text: str | None) -> dict[str, str]:
               help="The parameter of the tangent table (default: the first).")
 @click.option("--explain-graph", default=None, metavar="FILE",
               help="The graph of the explained sample's loss trace, .svg, .png or .dot.")
+@click.option("--compile/--no-compile", "compiled", default=True, show_default=True,
+              help="Run each step as generated numpy code (autodiff.compile_step): the same "
+                   "numbers as the eager sweeps.")
 @output_options("The trained model as JSON, for autodiff predict.")
 @format_option("table", "json")
 def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_size, epochs,
         schedule, gamma, step_size, warmup, seed, data, target, test_size, n_samples,
-        n_features, explain, explain_wrt, explain_graph, plot, history_file, save,
+        n_features, explain, explain_wrt, explain_graph, compiled, plot, history_file, save,
         overwrite, fmt) -> None:
     """Train MODEL_EXPR, a formula such as "sigmoid(w1*x1 + w2*x2 + b)", by reverse mode.
 
@@ -90,7 +93,8 @@ def fit(formula, params, init, features, loss, optimizer, lr, momentum, batch_si
             loss=loss, init=parse_point(init) if init else None, optimizer=optimizer, lr=lr,
             momentum=momentum, batch_size=batch_size, epochs=epochs, schedule=schedule,
             gamma=gamma, step_size=step_size, warmup=warmup, seed=seed, test_size=test_size,
-            n_samples=n_samples, n_features=n_features, callback=bar.update)
+            n_samples=n_samples, n_features=n_features, callback=bar.update,
+            compile=compiled)
     history = result.history
     shown = None
     if explain is not None:

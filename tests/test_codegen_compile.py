@@ -289,29 +289,85 @@ def test_cli_train_compiled_by_default_equals_no_compile(model):
     assert run() == run("--no-compile") == run("--compile")
 
 
-def test_a_model_outside_the_primitives_is_refused():
-    from autodiff.expression import ExpressionModel
+class OwnOp(nn.Module):
+    """A layer computing with an operation of its own, outside the two registries."""
 
-    model = ExpressionModel("sigmoid(w1*x1 + b)", "w1,b")
-    step = autodiff.compile_step(model, model.loss_fn(), optim.SGD(model.parameters(), lr=0.1))
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(np.ones((1, 1)))
+        self.op = autodiff.autograd.ops.ArrayPrimitive(
+            "twice", lambda x: 2 * x, lambda k, t, ans, x: 2 * t, lambda k, g, ans, x: 2 * g)
+
+    def forward(self, x):
+        return autodiff.autograd.structural(self.op, (x @ self.w,))
+
+
+def test_a_model_outside_the_primitives_is_refused():
+    model = OwnOp()
+    step = autodiff.compile_step(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1))
     with pytest.raises(autodiff.InputError, match="cannot be written as code"):
         step(np.ones((4, 1)), np.ones((4, 1)))
 
 
 def test_fit_trains_a_model_that_cannot_be_compiled_eagerly():
-    from autodiff.expression import ExpressionModel
     from autodiff.train.loop import fit
 
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(50, 1))
-    y = (X[:, 0] > 0).astype(float)
+    X, y = rng.normal(size=(50, 1)), rng.normal(size=50)
     runs = []
     for compiled in (True, False):
-        model = ExpressionModel("sigmoid(w1*x1 + b)", "w1,b", init={"w1": 0.5, "b": 0.0})
-        h = fit(model, model.loss_fn(), optim.SGD(model.parameters(), lr=0.5), X, y,
-                task="classification", epochs=3, compile=compiled)
-        runs.append((h.step_loss, model.theta.data.copy()))
+        model = OwnOp()
+        h = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.05), X, y,
+                task="regression", epochs=3, compile=compiled)
+        runs.append((h.step_loss, model.w.data.copy()))
     assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])
+
+
+@pytest.mark.parametrize("formula, loss", [("sigmoid(w1*x1 + w2*x2 + b)", "bce"),
+                                           ("w1*x1 + w2*x2^2 + b", "mse"),
+                                           ("w1*x1 - b*b + exp(w2*x2)/3", "bce-logits")])
+def test_an_expression_model_step_compiled_equals_eager(formula, loss):
+    from autodiff.expression import ExpressionModel
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(45, 2))
+    y = (X[:, :1] > 0).astype(float) if loss != "mse" else X[:, :1] * 2 + 0.3
+    model = ExpressionModel(formula, "w1,w2,b", loss=loss, init={"w1": 0.1, "w2": -0.2, "b": 0.05})
+    twin = copy.deepcopy(model)
+    o1 = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    o2 = optim.SGD(twin.parameters(), lr=0.1, momentum=0.9)
+    step = autodiff.compile_step(twin, twin.loss_fn(), o2)
+    for t in range(30):
+        X_b, y_b = X[t % 3 * 16:t % 3 * 16 + 16], y[t % 3 * 16:t % 3 * 16 + 16]
+        out = model.loss_fn()(model(X_b), y_b)
+        out.backward()
+        o1.step()
+        o1.zero_grad()
+        assert step(X_b, y_b) == out.item()
+        assert np.array_equal(model.theta.data, twin.theta.data)
+    assert step.traces == 2  # 16 rows, and the last 13
+    bad = ExpressionModel("w1*x1 + w2*x2 + b", "w1,w2,b", loss="bce")
+    step = autodiff.compile_step(bad, bad.loss_fn(), optim.SGD(bad.parameters(), lr=0.1))
+    with pytest.raises(autodiff.InputError, match="must give a probability"):
+        step(X * 10, (X[:, :1] > 0) * 1.0)
+
+
+def test_cli_fit_compiled_by_default_equals_no_compile():
+    import json
+
+    from click.testing import CliRunner
+
+    from autodiff_cli.main import cli
+
+    def run(*flags):
+        r = CliRunner().invoke(cli, ["fit", "sigmoid(w1*x1 + w2*x2 + b)", "--params", "w1,w2,b",
+                                     "--epochs", "3", "--format", "json", *flags])
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        out.pop("seconds", None)
+        return out
+
+    assert run() == run("--no-compile")
 
 
 def test_the_traced_update_of_sgd_is_its_own_code_and_is_guarded():

@@ -128,6 +128,9 @@ def _shape(args: tuple) -> Any:
 
 def apply(prim: P.Primitive, args: tuple) -> Any:
     """``prim(*args)`` on code atoms: the atom of its numpy expression."""
+    registered = P.REGISTRY.get(prim.name)
+    if registered is not None and registered is not prim and registered.impl is prim.impl:
+        prim = registered  # a copy of a registry entry (a deep-copied model's trace)
     atom = next(a for a in args if isinstance(a, Code))
     consts = [_const(a) for a in args]
     if all(k for k, _ in consts):

@@ -95,6 +95,12 @@ class CompiledStep:
         """Whether the buffers read into the code as constants still hold those values."""
         return all(np.array_equal(b, saved) for b, saved in entry.frozen)
 
+    def _trace_expression(self, x: np.ndarray, y: np.ndarray) -> _Entry:
+        if x.shape[1] != len(self.model.features) or y.size != len(x):
+            raise InputError(f"the model has {len(self.model.features)} feature(s) and "
+                             f"{len(x)} rows; got {x.shape[1]} column(s) and {y.size} targets")
+        return _expression_entry(self.model, x, y)
+
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, inputs: Any, targets: Any) -> float:
         entry = self._last
@@ -138,6 +144,9 @@ class CompiledStep:
 
     def _trace(self, x: np.ndarray, y: np.ndarray) -> _Entry:
         self.traces += 1
+        if hasattr(self.model, "loss_trace") and type(self.loss_fn).__name__ == "TraceLoss" \
+                and getattr(self.loss_fn, "model", None) is self.model and x.ndim == 2:
+            return self._trace_expression(x, y)
         mods = self._modules()
         saved = [(b, np.array(b, copy=True)) for m in mods for b in m._buffers.values()
                  if isinstance(b, np.ndarray)]
@@ -199,6 +208,24 @@ class CompiledStep:
         frozen = [(b, np.array(b, copy=True)) for m in mods if not m.training
                   for b in m._buffers.values() if isinstance(b, np.ndarray)]
         return _Entry(namespace["step"], params, grad_params, source, frozen)
+
+
+def _expression_entry(model: Any, x: np.ndarray, y: np.ndarray) -> _Entry:
+    """An expression model's step (:mod:`autodiff.codegen.expression_step`)."""
+    from .expression_step import expression_source
+
+    source, namespace = expression_source(model, x.shape[1], len(x))
+    exec(compile(source, "<autodiff.compile_step>", "exec"), namespace)  # generated here
+    generated = namespace["step"]
+    theta = model.theta
+
+    def fn(x: np.ndarray, y: np.ndarray, data: np.ndarray) -> tuple:
+        return generated(x, y, data)
+
+    grads = [theta] if theta.requires_grad else []
+    if not grads:
+        fn = lambda x, y, data: (generated(x, y, data)[0], ())  # noqa: E731
+    return _Entry(fn, [theta], grads, source, [])
 
 
 def _parameter_names(model: Any) -> list[tuple[int, str]]:

@@ -215,6 +215,12 @@ class ExpressionModel(Module):
         out.primals, out.model = primals, self
         return out
 
+    def check_prediction(self, mu: Any) -> None:
+        """With ``bce`` the formula must give probabilities (a compiled step checks it too)."""
+        if self.loss == "bce" and not (np.min(mu) >= 0 and np.max(mu) <= 1):
+            raise InputError("with --loss bce the formula must give a probability in [0, 1]: "
+                             "wrap it in sigmoid(...), or use --loss bce-logits")
+
     def loss_fn(self) -> TraceLoss:
         """The loss as a function of ``(model(x), y)``, as ``nn.MSELoss()`` is."""
         return TraceLoss(self)
@@ -312,9 +318,7 @@ class TraceLoss:
                        dtype=np.float64).reshape(-1)
         if len(y) != len(output.data):
             raise InputError(f"{len(output.data)} predictions but {len(y)} targets")
-        if m.loss == "bce" and not (output.data.min() >= 0 and output.data.max() <= 1):
-            raise InputError("with --loss bce the formula must give a probability in [0, 1]: "
-                             "wrap it in sigmoid(...), or use --loss bce-logits")
+        m.check_prediction(output.data)
         lt = m.loss_trace
         if not is_grad_enabled():
             return Tensor(lt.mean(lt.primals(output.primals, y), len(y)))

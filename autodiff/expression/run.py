@@ -136,11 +136,13 @@ def fit(formula: str, params: str | list[str], *, data: str | None = None,
         batch_size: int | None = 64, epochs: int = 20, schedule: str = "none",
         gamma: float | None = None, step_size: int | None = None, warmup: int | None = None,
         seed: int = 0, test_size: float = 0.0, n_samples: int = 1000, n_features: int = 2,
-        divergence: float = 4.0, callback: Callback | None = None) -> FitResult:
+        divergence: float = 4.0, callback: Callback | None = None,
+        compile: bool = True) -> FitResult:  # noqa: A002
     """Train the formula ``formula`` with parameters ``params`` and return a :class:`FitResult`.
 
     ``loss`` is ``mse``, ``bce`` or ``bce-logits`` (default: ``bce`` for a formula that ends
-    in ``sigmoid``, else ``mse``); the other options are those of ``autodiff train``.
+    in ``sigmoid``, else ``mse``); the other options are those of ``autodiff train``;
+    ``compile=False`` runs the eager steps (the same numbers, bit for bit).
     """
     trace = parse(formula)
     loss = loss or default_loss(trace)
@@ -171,7 +173,8 @@ def fit(formula: str, params: str | list[str], *, data: str | None = None,
                          epochs=epochs, batch_size=batch_size, scheduler=sched, seed=(seed, ORDER),
                          X_test=None if test is None else test.X[:, index],
                          y_test=None if test is None else test.y, logits=model.logits,
-                         divergence=divergence, config=config, callback=callback)
+                         divergence=divergence, config=config, callback=callback,
+                         compile=compile)
     summary = {"source": table.source, "task": task, "features": columns,
                "target": table.target_name, "n_train": train.n_samples,
                "n_test": 0 if test is None else test.n_samples}
