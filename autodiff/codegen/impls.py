@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dis
 import inspect
 import keyword
 import textwrap
@@ -29,13 +30,14 @@ class Helpers:
 
     def __init__(self, bind: bool = False) -> None:
         self.sources: dict[str, str] = {}
+        self.modules: set[str] = set()  # standard modules the copied helpers use (math)
         self.bind = bind
         self.bound: dict[str, Any] = {}
 
     def callee(self, fn: Any, name: str | None = None) -> str:
         """The name to call ``fn`` by in generated code (its definition added if needed)."""
-        if isinstance(fn, np.ufunc):
-            return f"np.{fn.__name__}"
+        if isinstance(fn, np.ufunc) or getattr(np, getattr(fn, "__name__", ""), None) is fn:
+            return f"np.{fn.__name__}"  # a ufunc, or numpy's own function (np.round)
         if self.bind:
             return self._bind(fn, name)
         if not isinstance(fn, types.FunctionType):
@@ -66,18 +68,43 @@ class Helpers:
         return label
 
     def _add(self, name: str, source: str, fn: types.FunctionType) -> None:
+        fn = inspect.unwrap(fn)  # a decorated helper (@np.errstate): the names its body reads
         module = inspect.getmodule(fn)
-        for ref in fn.__code__.co_names:
+        read = {i.argval for i in dis.get_instructions(fn) if i.opname == "LOAD_GLOBAL"}
+        for ref in sorted(read):
             if ref in self.sources or ref == name or not hasattr(module, ref):
                 continue
             value = getattr(module, ref)
-            if value is np or isinstance(value, types.ModuleType):
+            if isinstance(value, types.ModuleType):
+                if value.__name__ == "math":
+                    self.modules.add("math")
                 continue
             if isinstance(value, types.FunctionType):
                 self.callee(value)
             elif isinstance(value, (float, int)):
                 self.sources[ref] = f"{ref} = {value!r}\n"
+            else:  # another module-level value: its assignment, as the module writes it
+                self._assignment(module, ref)
         self.sources[name] = source
+
+    def _assignment(self, module: types.ModuleType, ref: str) -> None:
+        text = inspect.getsource(module)
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == ref for t in node.targets):
+                for n in ast.walk(node.value):
+                    if isinstance(n, ast.Name) and n.id != ref and hasattr(module, n.id):
+                        value = getattr(module, n.id)
+                        if isinstance(value, types.ModuleType):
+                            if value.__name__ == "math":
+                                self.modules.add("math")
+                        elif isinstance(value, types.FunctionType):
+                            self.callee(value)
+                        elif isinstance(value, (float, int)) and n.id not in self.sources:
+                            self.sources[n.id] = f"{n.id} = {value!r}\n"
+                self.sources[ref] = ast.get_source_segment(text, node) + "\n"
+                return
+        raise TypeError(f"cannot write {ref} as source")
 
     def module_text(self) -> str:
         return "\n\n".join(s.rstrip() + "\n" for s in self.sources.values())

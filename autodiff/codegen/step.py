@@ -24,9 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import tensor as tensor_module
 from ..autograd.tape import enable_grad
-from ..autograd.tensor import Tensor, _new
+from ..autograd.tensor import EFFECTS, Tensor, _new
 from ..errors import InputError
 from ..nn.module import STRUCTURE
 from .atom import Code
@@ -154,15 +153,15 @@ class CompiledStep:
         grads = {id(p): p.requires_grad for p in params}
         effects: list[tuple[Any, tuple]] = []
         xt, yt = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
-        previous = tensor_module.EFFECTS[0]
+        previous = EFFECTS[0]
         try:
             for p in params:
                 p.requires_grad = True
-            tensor_module.EFFECTS[0] = lambda fn, args: effects.append((fn, args))
+            EFFECTS[0] = lambda fn, args: effects.append((fn, args))
             with tracing(), enable_grad():
                 loss = self.loss_fn(self.model(xt), yt)
         finally:
-            tensor_module.EFFECTS[0] = previous
+            EFFECTS[0] = previous
             for p in params:
                 p.requires_grad = grads[id(p)]
             for b, copy in saved:  # the trace is not a step: the buffers are as they were

@@ -70,7 +70,9 @@ class _Writer:
         head += f": {what}" if what and len(what) < 60 else ""
         head += (".\n\nThe evaluation trace as numpy code (each line commented with its equation as"
                  "\nthe tables print it): the same numpy operations, in the same order, as the "
-                 "sweeps\nof `autodiff trace`.\n\"\"\"\n\nimport numpy as np\n")
+                 "sweeps\nof `autodiff trace`.\n\"\"\"\n\n")
+        head += "import math\n\n" if "math" in self.helpers.modules else ""
+        head += "import numpy as np\n"
         parts = [head] + ([helpers] if helpers else []) + functions
         return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
 

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..autograd import tensor as tensor_module
-from ..autograd.tensor import Tensor
+from ..autograd.tensor import TRACING, Tensor
 from ..errors import InputError
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,12 +56,12 @@ def _refuse(what: str) -> None:
 @contextmanager
 def tracing() -> Iterator[None]:
     """Refuse value-dependent control flow while a function is traced."""
-    previous = tensor_module.TRACING[0]
-    tensor_module.TRACING[0] = _refuse
+    previous = TRACING[0]
+    TRACING[0] = _refuse
     try:
         yield
     finally:
-        tensor_module.TRACING[0] = previous
+        TRACING[0] = previous
 
 
 def tape_of(outputs: list[Any]) -> list[Tensor]:
