@@ -398,3 +398,28 @@ def test_an_optimizer_with_a_step_counter_runs_its_own_step():
         assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
     assert step._last.update is None
     assert_same_state(model, twin, o1, o2)
+
+
+def test_values_taken_from_the_batch_outside_the_tape_are_refused_not_frozen():
+    import json
+
+    from click.testing import CliRunner
+
+    from autodiff_cli.main import cli
+
+    model = nn.Sequential(nn.Linear(4, 3))
+    step = autodiff.compile_step(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(),
+                                                                           lr=0.1))
+    X = np.random.default_rng(0).normal(size=(6, 4))
+    with pytest.raises(autodiff.InputError, match="computed from the batch"):
+        step(X, np.array([0, 1, 2, 0, 1, 2]))
+
+    def run(*flags):  # iris: three classes, the cross-entropy picks entries by label
+        r = CliRunner().invoke(cli, ["train", "--data", "iris", "--epochs", "2", "--format",
+                                     "json", *flags])
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        out.pop("seconds")
+        return out
+
+    assert run() == run("--no-compile")

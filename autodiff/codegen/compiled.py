@@ -157,6 +157,10 @@ class CompiledFunction:
         params = [name for _, name, _ in inputs]
         source = _function_source("compiled", params, f"{self.kind} of "
                                   f"{getattr(self.inner, '__name__', 'fn')}", body)
+        for k in arrays:
+            rows = np.shape(args[k])[:1]
+            if rows and rows[0] > 1:
+                writer.refuse_batch_constants(rows[0], [])
         namespace = writer.namespace()
         exec(builtins.compile(source, "<autodiff.compile>", "exec"), namespace)  # generated here
         generated = namespace["compiled"]

@@ -202,6 +202,7 @@ class CompiledStep:
         body.raw_refs(f"return {{0}}, ({inner})", nodes)
         source = _function_source("step", [n for _, n, _ in inputs],
                                   "forward, loss and backward of one training step", body)
+        writer.refuse_batch_constants(len(x), [b for m in mods for b in m._buffers.values()])
         namespace = writer.namespace()
         exec(compile(source, "<autodiff.compile_step>", "exec"), namespace)  # generated here
         frozen = [(b, np.array(b, copy=True)) for m in mods if not m.training

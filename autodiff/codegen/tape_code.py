@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import primitives as P
 from ..autograd import ops
 from ..autograd.tape import _fit
@@ -22,6 +24,12 @@ from .atom import Code
 from .expression import Body
 from .impls import Helpers
 from .tracing import NotCompilable
+
+
+def _brief(p: Any) -> str:
+    """A static parameter as a comment shows it: on one line, short."""
+    text = " ".join(repr(p).split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class TapeWriter:
@@ -90,7 +98,7 @@ class TapeWriter:
                 return op.name
         n = len(args) - op.nparams
         shown = [str(a) if isinstance(a, Term) else "c" for a in args[:n]]
-        params = "".join(f", {p!r}" for p in args[n:])
+        params = "".join(f", {_brief(p)}" for p in args[n:])
         try:
             return op.text.format(*shown, p=params)
         except (IndexError, KeyError):
@@ -180,6 +188,21 @@ class TapeWriter:
     def _mark(self, t: Tensor) -> str:
         name = self.names[id(t)]
         return name[:1] + "\u0304" + name[1:]
+
+    def refuse_batch_constants(self, rows: int, live: list[Any]) -> None:
+        """Refuse a constant array with a batch axis (``rows`` entries) that is no buffer of
+        ``live`` (nor a view of one): a value computed from the batch outside the tape (the
+        class indices of a cross-entropy) would be frozen into the code."""
+        ids = {id(b) for b in live}
+        for name, value in self.body.constants.values():
+            if not isinstance(value, np.ndarray) or rows not in value.shape:
+                continue
+            if id(value) in ids or (value.base is not None and id(value.base) in ids):
+                continue
+            raise NotCompilable(
+                f"compile: {name}, an array of shape {value.shape} computed from the batch "
+                "outside the tape (such as class indices taken from the targets), would be "
+                "frozen into the generated code; run this step uncompiled")
 
     def namespace(self) -> dict[str, Any]:
         """What the generated function reads besides its parameters: numpy, the impls it
