@@ -77,6 +77,16 @@ def _where_for(kind: type) -> Callable[[Any, Any, float], Any] | None:
     return None
 
 
+_MASKED: dict[type, Callable[[Callable[..., Any], Callable[..., Any], tuple], Any]] = {}
+
+
+def register_masked(cls: type, masked: Callable[[Callable[..., Any], Callable[..., Any], tuple],
+                                                 Any]) -> None:
+    """How :func:`zero_where` is written on atoms of ``cls`` that have no values to test (the
+    code atoms of generated code): ``masked(test, rule, atoms)``, the mask applied everywhere."""
+    _MASKED[cls] = masked
+
+
 def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[..., Any]:
     """The partial ``rule``, but 0 where ``test`` holds on the arguments' values.
 
@@ -107,6 +117,9 @@ def zero_where(test: Callable[..., Any], rule: Callable[..., Any]) -> Callable[.
                 safe_atoms = [where(mask, b, 1) if _where_for(type(b)) is not None else
                               np.where(mask, 1, b) for b in atoms]
                 return where(mask, rule(*safe_atoms), 0)
+            masked = next((m for k, m in _MASKED.items() if isinstance(a, k)), None)
+            if masked is not None:
+                return masked(test, rule, atoms)
         return rule(*atoms)
     safe.__doc__ = rule.__doc__
     return safe

@@ -92,6 +92,21 @@ def test_every_primitive_generates_code_that_equals_the_sweeps(name):
     check(trace, arrays, {n: 0.5 for n in arrays})
 
 
+@pytest.mark.parametrize("text", ["x^y", "x^0", "0^y", "x^2 * y + pow(x, y)"])
+def test_powers_keep_pytorchs_zero_partials_where_the_formula_is_nan(text):
+    """∂(x^y)/∂x is 0 at y = 0 and ∂(x^y)/∂y is 0 at x = 0, y ≥ 0 (the registry's masked
+    partials): the generated code writes the mask, on floats and on arrays that mix masked and
+    plain entries."""
+    trace = parse(text)
+    names = list(trace.inputs)
+    for x, y in [(0.0, 0.0), (0.0, 2.0), (0.0, 0.5), (1.5, 0.0), (0.0, -1.0), (2.0, 3.0)]:
+        at = dict(zip(names, (x, y) if len(names) == 2 else (x if names == ["x"] else y,)))
+        check(trace, at, {n: 1.0 for n in names})
+    xs, ys = np.array([0.0, 0.0, 1.5, 2.0, 0.0]), np.array([0.0, 2.0, 0.0, 3.0, -1.0])
+    at = dict(zip(names, (xs, ys) if len(names) == 2 else (xs if names == ["x"] else ys,)))
+    check(trace, at, {n: 1.0 for n in names})
+
+
 def test_the_lecture_module_names_lines_as_the_trace_and_comments_the_equations():
     src = generate(parse(open("traces/lecture.trace").read()))
     assert "v3 = v1 * v2  # v3 = v1·v2" in src

@@ -198,3 +198,53 @@ def _plain(v: Any) -> Any:
 
 P.register_atom(Code, apply)
 ops.register_atom(Code, apply_structural)
+
+
+class _Test:
+    """A code atom inside the test of :func:`autodiff.primitives.zero_where`: its comparisons
+    and ``&`` write numpy comparisons (a :class:`Code` refuses them, so that no rule branches
+    on a value while code is written)."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: Code) -> None:
+        self.code = code
+
+    def _op(self, symbol: str, other: Any) -> _Test:
+        other = other.code if isinstance(other, _Test) else other
+        body = self.code.body
+        nodes = (self.code.node, other.node if isinstance(other, Code) else body.const(other))
+        return _Test(self.code.like(body.op(f"({{0}} {symbol} {{1}})", nodes, ATOM), None))
+
+    def __eq__(self, other: Any) -> _Test:  # type: ignore[override]
+        return self._op("==", other)
+
+    def __ge__(self, other: Any) -> _Test:
+        return self._op(">=", other)
+
+    def __and__(self, other: Any) -> _Test:
+        return self._op("&", other)
+
+    def __rand__(self, other: Any) -> Any:  # a test on a constant, then one on code
+        return self if other is True else False
+
+    __hash__ = object.__hash__
+
+
+def _masked(test: Any, rule: Any, atoms: tuple) -> Code:
+    """``zero_where`` written as code: the rule, then 0 wherever the test holds. The interpreter
+    applies ``np.where(mask, 0, value)`` only when some entry is masked; the code applies it
+    always, which gives the same numbers (and the value's dtype) everywhere."""
+    value = rule(*atoms)
+    mask = test(*(_Test(a) if isinstance(a, Code) else a for a in atoms))
+    atom = next(a for a in atoms if isinstance(a, Code))
+    if not isinstance(value, Code):
+        value = atom.like(atom.body.const(_plain(value)), np.shape(value))
+    if not isinstance(mask, _Test) and not mask:
+        return value  # the test fails on constants: nothing is masked
+    mask_node = mask.code.node if isinstance(mask, _Test) else atom.body.const(True)
+    node = atom.body.op("np.where({0}, 0.0, {1})[()]", (mask_node, value.node), ATOM)
+    return value.like(node, value.shape)
+
+
+P.register_masked(Code, _masked)
