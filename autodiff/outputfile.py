@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +124,8 @@ def check_outputs(outputs: dict[str, str | None], inputs: tuple[str | None, ...]
 
 def _probe(folder: str, what: str) -> None:
     """Create and remove a file in ``folder``: the honest test that it can be written to."""
+    import tempfile  # only when a file is written (autodiff trace starts without it)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".autodiff-probe-", dir=folder)
     except OSError as exc:
@@ -138,6 +139,8 @@ def write_atomic(path: str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then a
     rename. A failure (a full disk, a folder made read-only meanwhile) is an
     :class:`InputError` and leaves an older file of that name intact."""
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".autodiff-", suffix=os.path.splitext(path)[1],
