@@ -100,11 +100,10 @@ def test_powers_keep_pytorchs_zero_partials_where_the_formula_is_nan(text):
     trace = parse(text)
     names = list(trace.inputs)
     for x, y in [(0.0, 0.0), (0.0, 2.0), (0.0, 0.5), (1.5, 0.0), (0.0, -1.0), (2.0, 3.0)]:
-        at = dict(zip(names, (x, y) if len(names) == 2 else (x if names == ["x"] else y,)))
+        at = {n: {"x": x, "y": y}[n] for n in names}
         check(trace, at, {n: 1.0 for n in names})
     xs, ys = np.array([0.0, 0.0, 1.5, 2.0, 0.0]), np.array([0.0, 2.0, 0.0, 3.0, -1.0])
-    at = dict(zip(names, (xs, ys) if len(names) == 2 else (xs if names == ["x"] else ys,)))
-    check(trace, at, {n: 1.0 for n in names})
+    check(trace, {n: {"x": xs, "y": ys}[n] for n in names}, {n: 1.0 for n in names})
 
 
 def test_the_lecture_module_names_lines_as_the_trace_and_comments_the_equations():
