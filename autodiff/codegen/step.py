@@ -19,6 +19,7 @@ code as a constant). A changed guard re-traces; a compilation is never used stal
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -33,12 +34,14 @@ from .compiled import _array, _function_source
 from .expression import python_name
 from .tape_code import TapeWriter
 from .tracing import tape_of, tracing
-from .update import TracedUpdate, trace_update
+from .update import TracedUpdate, fuse, trace_update
+
+_DATA = operator.attrgetter("data")
 
 
 class _Entry:
     __slots__ = ("fn", "params", "grad_params", "source", "frozen", "version", "batch", "checks",
-                 "update", "update_tried")
+                 "update", "update_tried", "names", "namespace", "fused")
 
     def __init__(self, fn, params, grad_params, source, frozen) -> None:
         self.fn, self.params, self.grad_params = fn, params, grad_params
@@ -46,6 +49,9 @@ class _Entry:
         self.version, self.batch = -1, None
         self.update: TracedUpdate | None = None
         self.update_tried = False
+        self.names: list[str] = []  # the generated step's parameters: x, y, then params
+        self.namespace: dict[str, Any] = {}
+        self.fused: Any = None  # step and update as one function (update.fuse)
         self.checks = [(p, p.data.shape, p.data.dtype, p.requires_grad) for p in params]
 
     def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
@@ -107,10 +113,13 @@ class CompiledStep:
         if update is not None:
             x, y = _array(inputs), _array(targets)
             if entry.still_valid(x, y) and update.still_valid():
+                if entry.fused is not None:
+                    return float(entry.fused(x, y, *map(_DATA, entry.params),
+                                             *[g["lr"] for g in update.lrs]))
                 loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
                 update(grads)  # the optimizer's own update, traced: lr read from its group
                 return float(loss)
-            entry.update, entry.update_tried = None, False
+            entry.update, entry.update_tried, entry.fused = None, False, None
         loss = self.backward(inputs, targets)
         self.optimizer.step()
         self.optimizer.zero_grad()
@@ -118,6 +127,11 @@ class CompiledStep:
         if not entry.update_tried:  # after a step of the optimizer's own: its state exists
             entry.update_tried = True
             entry.update = trace_update(self.optimizer, entry.grad_params)
+            if entry.update is not None and entry.names:
+                by_id = dict(zip(map(id, entry.params), entry.names[2:], strict=True))
+                fused = fuse(entry.source, entry.namespace,
+                             [by_id[id(p)] for p in entry.grad_params], entry.update)
+                entry.fused = fused[1] if fused is not None else None
         return loss
 
     def backward(self, inputs: Any, targets: Any) -> float:
@@ -207,7 +221,9 @@ class CompiledStep:
         exec(compile(source, "<autodiff.compile_step>", "exec"), namespace)  # generated here
         frozen = [(b, np.array(b, copy=True)) for m in mods if not m.training
                   for b in m._buffers.values() if isinstance(b, np.ndarray)]
-        return _Entry(namespace["step"], params, grad_params, source, frozen)
+        entry = _Entry(namespace["step"], params, grad_params, source, frozen)
+        entry.names, entry.namespace = [n for _, n, _ in inputs], namespace
+        return entry
 
 
 def _expression_entry(model: Any, x: np.ndarray, y: np.ndarray) -> _Entry:
