@@ -36,7 +36,7 @@ from .tape_code import TapeWriter
 from .tracing import tape_of, tracing
 from .update import TracedUpdate, fuse, trace_update
 
-_DATA = operator.attrgetter("data")
+_LR = operator.itemgetter("lr")
 
 
 class _Entry:
@@ -54,16 +54,24 @@ class _Entry:
         self.fused: Any = None  # step and update as one function (update.fuse)
         self.checks = [(p, p.data.shape, p.data.dtype, p.requires_grad) for p in params]
 
-    def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
+    def arrays(self, x: np.ndarray, y: np.ndarray) -> list | None:
         """The quick guard, while no module changed (:data:`autodiff.nn.module.STRUCTURE`):
-        the batch's shapes and dtypes, each parameter's, its requires_grad, frozen buffers."""
+        the batch's shapes and dtypes, each parameter's, its requires_grad, frozen buffers.
+        Returns the parameters' arrays where it holds, else None."""
         if self.version != STRUCTURE[0] or (x.shape, x.dtype, y.shape, y.dtype) != self.batch:
-            return False
+            return None
+        arrays = []
         for p, shape, dtype, rg in self.checks:
             d = p.data
             if p.requires_grad is not rg or d.shape != shape or d.dtype != dtype:
-                return False
-        return all(np.array_equal(b, saved) for b, saved in self.frozen)
+                return None
+            arrays.append(d)
+        if self.frozen and not all(np.array_equal(b, saved) for b, saved in self.frozen):
+            return None
+        return arrays
+
+    def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
+        return self.arrays(x, y) is not None
 
 
 class CompiledStep:
@@ -112,11 +120,11 @@ class CompiledStep:
         update = entry.update if entry is not None else None
         if update is not None:
             x, y = _array(inputs), _array(targets)
-            if entry.still_valid(x, y) and update.still_valid():
+            arrays = entry.arrays(x, y)
+            if arrays is not None and update.still_valid():
                 if entry.fused is not None:
-                    return float(entry.fused(x, y, *map(_DATA, entry.params),
-                                             *[g["lr"] for g in update.lrs]))
-                loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
+                    return float(entry.fused(x, y, *arrays, *map(_LR, update.lrs)))
+                loss, grads = entry.fn(x, y, *arrays)
                 update(grads)  # the optimizer's own update, traced: lr read from its group
                 return float(loss)
             entry.update, entry.update_tried, entry.fused = None, False, None

@@ -43,6 +43,7 @@ class TracedUpdate:
         self.groups = [(g, tuple(g["params"]), tuple(k for k in g if k not in ("params", "lr")))
                        for g in optimizer.param_groups]
         self.options = [tuple(map(g.__getitem__, keys)) for g, _, keys in self.groups]
+        self.getters = [_options_getter(keys) for _, _, keys in self.groups]
         self.all_params = [p for g in optimizer.param_groups for p in g["params"]]
         self.lrs = [g for g, _, _ in self.groups]
 
@@ -52,12 +53,13 @@ class TracedUpdate:
         opt = self.optimizer
         if opt.state is not self.state or len(opt.param_groups) != len(self.groups):
             return False
-        for (g, params, keys), options, now in zip(self.groups, self.options, opt.param_groups,
-                                                   strict=True):
+        for (g, params, keys), options, now, get in zip(self.groups, self.options,
+                                                        opt.param_groups, self.getters,
+                                                        strict=True):
+            if now is not g or len(g) != len(keys) + 2 or get(g) != options:
+                return False
             now_params = g["params"]
-            if now is not g or len(now_params) != len(params) or len(g) != len(keys) + 2 or \
-                    tuple(map(g.__getitem__, keys)) != options or \
-                    not all(map(operator.is_, now_params, params)):
+            if len(now_params) != len(params) or not all(map(operator.is_, now_params, params)):
                 return False
         if any(map(operator.is_not, map(_GRAD, self.all_params), repeat(None))):
             return False  # a gradient from elsewhere: the optimizer's step would add it
@@ -73,6 +75,13 @@ class TracedUpdate:
 
 
 _GRAD = operator.attrgetter("grad")
+
+
+def _options_getter(keys: tuple) -> Any:
+    """``g -> tuple(g[k] for k in keys)``, by one C call where there are two keys or more."""
+    if len(keys) >= 2:
+        return operator.itemgetter(*keys)
+    return lambda g: tuple(map(g.__getitem__, keys))
 
 
 def trace_update(optimizer: Any, params: list[Tensor]) -> TracedUpdate | None:
