@@ -178,10 +178,11 @@ def elementwise_grad(f: Callable, argnums: int = 0) -> Callable:
     return eg
 
 
-def _tape(outputs: Sequence[Tensor]) -> list[Tensor]:
-    """The records that lead to ``outputs``, in tape (evaluation) order, found with a stack."""
+def tape_of(outputs: Sequence[Any]) -> list[Tensor]:
+    """The records that lead to ``outputs`` (non-tensors ignored), in tape (evaluation) order,
+    found with a stack."""
     seen: set[int] = set()
-    stack = [t for t in outputs if t._op is not None]
+    stack = [t for t in outputs if isinstance(t, Tensor) and t._op is not None]
     nodes = []
     while stack:
         t = stack.pop()
@@ -224,7 +225,7 @@ def _linearize(f: Callable, primals: Sequence[Any]):
     out = _call(f, xs)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     outs = [_tensor(o, "jvp") for o in outs]
-    nodes = _tape(outs)
+    nodes = tape_of(outs)
 
     def push(tangents: Sequence[Any]) -> list[Tensor]:
         if len(tangents) != len(inputs):

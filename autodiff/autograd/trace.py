@@ -30,7 +30,7 @@ from ..primitives import Primitive
 from ..reverse import ReverseSweep
 from ..trace import Const, Step, Trace
 from . import ops
-from .functional import _tape
+from .functional import tape_of
 from .printing import printer
 from .tape import reverse
 from .tensor import Tensor
@@ -97,7 +97,7 @@ def tensor_trace(output: Tensor, names: Mapping[str, Tensor] | None = None
         output: a tensor computed from tensors that require grad.
         names: input name → tensor, e.g. ``{"X": X, "w": w}``; the others are ``x1``, ``x2``, …
     """
-    nodes = _tape([output])
+    nodes = tape_of([output])
     given = _names(names)
     index: dict[int, int] = {}
     steps: list[Step] = []

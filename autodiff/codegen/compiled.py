@@ -24,13 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.functional import tape_of
 from ..autograd.tape import enable_grad
 from ..autograd.tensor import Tensor, _new
 from ..errors import InputError
 from .atom import Code
 from .expression import python_name
 from .tape_code import TapeWriter
-from .tracing import tape_of, tracing
+from .tracing import tracing
 
 
 @dataclass

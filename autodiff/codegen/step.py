@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.functional import tape_of
 from ..autograd.tape import enable_grad
 from ..autograd.tensor import EFFECTS, Tensor, _new
 from ..errors import InputError
@@ -33,7 +34,7 @@ from .atom import Code
 from .compiled import _array, _function_source
 from .expression import python_name
 from .tape_code import TapeWriter
-from .tracing import tape_of, tracing
+from .tracing import tracing
 from .update import TracedUpdate, fuse, trace_update
 
 _LR = operator.itemgetter("lr")

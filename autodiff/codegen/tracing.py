@@ -13,9 +13,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from ..autograd.tensor import TRACING, Tensor
+from ..autograd.tensor import TRACING
 from ..errors import InputError
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,19 +61,3 @@ def tracing() -> Iterator[None]:
         yield
     finally:
         TRACING[0] = previous
-
-
-def tape_of(outputs: list[Any]) -> list[Tensor]:
-    """The recorded tensors that lead to ``outputs``, in tape (evaluation) order."""
-    seen: set[int] = set()
-    stack = [t for t in outputs if isinstance(t, Tensor) and t._op is not None]
-    nodes = []
-    while stack:
-        t = stack.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        nodes.append(t)
-        stack.extend(a for a in t._args if isinstance(a, Tensor) and a._op is not None)
-    nodes.sort(key=lambda t: t._seq)
-    return nodes
