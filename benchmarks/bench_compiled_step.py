@@ -21,7 +21,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-from bench_tensor import hand_step  # noqa: E402
+from bench_tensor import eager_step, hand_step, logreg_parts  # noqa: E402
 
 import autodiff  # noqa: E402
 from autodiff import nn  # noqa: E402
@@ -31,8 +31,7 @@ D, H = 30, 64
 
 
 def logreg():
-    model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
-    return model, nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+    return logreg_parts(D)
 
 
 def mlp():
@@ -41,15 +40,7 @@ def mlp():
 
 
 def eager(make, X, y):
-    model, loss_fn, opt = make()
-    Xt, yt = autodiff.Tensor(X), autodiff.Tensor(y)
-
-    def step():
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-    return step
+    return eager_step(*make(), X, y)
 
 
 def compiled(make, X, y):

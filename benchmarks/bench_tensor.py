@@ -143,11 +143,16 @@ def _rules_step(X, y, D):
     return step
 
 
-def _nn_step(X, y, D):
+def logreg_parts(D):
+    """The lecture's logistic regression: Linear + Sigmoid, BCELoss, SGD with momentum 0.9."""
     from autodiff import nn
     from autodiff.optim import SGD
     model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
-    loss_fn, opt = nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+    return model, nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+def eager_step(model, loss_fn, opt, X, y):
+    """The slides' loop body on one batch: forward, loss, backward, step, zero_grad."""
     Xt, yt = Tensor(X), Tensor(y)
 
     def step():
@@ -156,6 +161,10 @@ def _nn_step(X, y, D):
         opt.step()
         opt.zero_grad()
     return step
+
+
+def _nn_step(X, y, D):
+    return eager_step(*logreg_parts(D), X, y)
 
 
 def bench_step() -> None:

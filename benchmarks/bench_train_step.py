@@ -19,26 +19,15 @@ import argparse
 import time
 
 import numpy as np
-from bench_tensor import hand_step
+from bench_tensor import eager_step, hand_step, logreg_parts
 
 import autodiff
-from autodiff import nn
-from autodiff.optim import SGD
 
 D = 30
 
 
 def ours(X: np.ndarray, y: np.ndarray):
-    model = nn.Sequential(nn.Linear(D, 1), nn.Sigmoid())
-    loss_fn, opt = nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
-    Xt, yt = autodiff.Tensor(X), autodiff.Tensor(y)
-
-    def step():
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-    return step
+    return eager_step(*logreg_parts(D), X, y)
 
 
 def hand(X: np.ndarray, y: np.ndarray):

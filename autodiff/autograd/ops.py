@@ -294,13 +294,19 @@ mean         = _register("mean", _mean,
                          lambda k, g, ans, x, axis, keepdims:
                          _reduce_vjp(g, x, axis, keepdims, _mean_scale(x, axis)), 2,
                          printed=lambda count: (lambda x, ans: _fraction(x, count),))
-max_         = _register("max",
-                         lambda x, axis, keepdims: np.maximum.reduce(x, axis, keepdims=keepdims),
-                         lambda k, t, ans, x, axis, keepdims:
-                         sum_(t * _max_weights(x, ans, axis), axis, keepdims),
-                         lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
-                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
+def _extremum(name: str, ufunc: np.ufunc) -> ArrayPrimitive:
+    """``max``/``min`` over ``axis``: the adjoint goes to the entries equal to the result, split
+    evenly between ties (:func:`_max_weights`), as PyTorch's ``amax``/``amin``."""
+    return _register(name,
+                     lambda x, axis, keepdims: ufunc.reduce(x, axis, keepdims=keepdims),
+                     lambda k, t, ans, x, axis, keepdims:
+                     sum_(t * _max_weights(x, ans, axis), axis, keepdims),
+                     lambda k, g, ans, x, axis, keepdims:
+                     _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
+                     printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
+
+
+max_         = _extremum("max", np.maximum)
 reshape      = _register("reshape", lambda x, shape: np.asarray(x).reshape(shape),
                          lambda k, t, ans, x, shape: reshape(t, shape),
                          lambda k, g, ans, x, shape: reshape(g, np.shape(x)), 1)
@@ -468,13 +474,7 @@ def _einsum_jvp(k, t, ans, *args):
     return einsum(*[t if i == k else a for i, a in enumerate(arrays)], subscripts)
 
 
-min_         = _register("min",
-                         lambda x, axis, keepdims: np.minimum.reduce(x, axis, keepdims=keepdims),
-                         lambda k, t, ans, x, axis, keepdims:
-                         sum_(t * _max_weights(x, ans, axis), axis, keepdims),
-                         lambda k, g, ans, x, axis, keepdims:
-                         _reduce_vjp(g, x, axis, keepdims) * _max_weights(x, ans, axis), 2,
-                         printed=lambda count: (lambda x, ans: printing.hit(x, ans),))
+min_         = _extremum("min", np.minimum)
 prod         = _register("prod",
                          lambda x, axis, keepdims: np.multiply.reduce(x, axis, keepdims=keepdims),
                          lambda k, t, ans, x, axis, keepdims:
