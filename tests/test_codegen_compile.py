@@ -423,3 +423,31 @@ def test_values_taken_from_the_batch_outside_the_tape_are_refused_not_frozen():
         return out
 
     assert run() == run("--no-compile")
+
+
+# -- the guards are generated code: each one still sends a changed step down the slow path ---
+def test_the_generated_guards_see_a_changed_option_a_stray_gradient_and_integer_inputs():
+    model, twin, loss_fn, o1, o2, step = pair(logistic,
+                                              lambda p: optim.SGD(p, lr=0.1, momentum=0.9))
+    X, y = batches(8)[0]
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert "def step_update(inputs, targets)" in step.source
+    assert "return None" in step.source and "u_momentum_buffer0 *= 0.9" in step.source
+    for o in (o1, o2):  # an option other than the learning rate: the update is traced again
+        o.param_groups[0]["momentum"] = 0.5
+    for _ in range(2):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert "u_momentum_buffer0 *= 0.5" in step.source
+    for m in (model, twin):  # a gradient from elsewhere is added by the optimizer's own step
+        m[0].bias.grad = autodiff.Tensor(np.full(1, 0.25))
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    Xi, yi = np.round(X.data * 3).astype(np.int64), y.data.astype(np.int64)
+    assert step(Xi, yi) == eager_step(model, loss_fn, o1, autodiff.Tensor(Xi),
+                                      autodiff.Tensor(yi))
+    for _ in range(2):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    model.train(), twin.train()  # a module touched but nothing changed: no new trace
+    assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert step.traces == 1
+    assert_same_state(model, twin, o1, o2)

@@ -6,20 +6,24 @@ The eager step is ::
 
 The compiled step traces the forward pass and the loss once per *guard key*, writes the
 forward lines, the side effects on buffers (BatchNorm's running statistics) and the reverse
-sweep as one numpy function (:class:`~autodiff.codegen.tape_code.TapeWriter`), and per call
-runs that function on the parameters' current arrays, hands the gradients to the parameters,
-and runs the optimizer's own ``step`` (one copy of every update rule; the learning rate and the
-state are read afresh, so schedulers and ``optimizer.load_state_dict`` keep working).
+sweep as one numpy function (:class:`~autodiff.codegen.tape_code.TapeWriter`). After the first
+step, which runs the optimizer's own ``step``, the optimizer's update is traced too
+(:mod:`autodiff.codegen.update`) and written after the reverse sweep, and the guards
+(:mod:`autodiff.codegen.guard`) before the forward lines: one generated function
+``step_update(inputs, targets)`` per compilation, shown by ``step.source``. The learning rate
+is read from its group at every call, so schedulers keep working.
 
 Guards: the shapes and dtypes of the batch; which parameters the model has, their shapes,
 dtypes and ``requires_grad``; every module's ``training`` flag; which buffer arrays the modules
 hold and, in evaluation mode, their contents (a reloaded running variance is read into the
-code as a constant). A changed guard re-traces; a compilation is never used stale.
+code as a constant); the optimizer's groups, options, parameters and state buffers. A failed
+guard sends the call down the slow path, which re-checks all of it and re-traces what changed:
+a compilation is never used stale. An optimizer whose update cannot be traced (Adam's step
+counter) runs its own ``step`` after the generated forward and backward.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -33,33 +37,33 @@ from ..nn.module import STRUCTURE
 from .atom import Code
 from .compiled import _array, _function_source
 from .expression import python_name
+from .guard import write_guards
 from .tape_code import TapeWriter
 from .tracing import tracing
 from .update import TracedUpdate, fuse, trace_update
 
-_LR = operator.itemgetter("lr")
-
 
 class _Entry:
     __slots__ = ("fn", "params", "grad_params", "source", "frozen", "version", "batch", "checks",
-                 "update", "update_tried", "names", "namespace", "fused")
+                 "update", "update_tried", "names", "namespace", "fused", "fused_source")
 
     def __init__(self, fn, params, grad_params, source, frozen) -> None:
         self.fn, self.params, self.grad_params = fn, params, grad_params
         self.source, self.frozen = source, frozen
-        self.version, self.batch = -1, None
+        self.version, self.batch = [-1], None  # version: STRUCTURE[0] when last checked
         self.update: TracedUpdate | None = None
         self.update_tried = False
         self.names: list[str] = []  # the generated step's parameters: x, y, then params
         self.namespace: dict[str, Any] = {}
-        self.fused: Any = None  # step and update as one function (update.fuse)
+        self.fused: Any = None  # guards, step and update as one function (update.fuse)
+        self.fused_source: str | None = None
         self.checks = [(p, p.data.shape, p.data.dtype, p.requires_grad) for p in params]
 
     def arrays(self, x: np.ndarray, y: np.ndarray) -> list | None:
         """The quick guard, while no module changed (:data:`autodiff.nn.module.STRUCTURE`):
         the batch's shapes and dtypes, each parameter's, its requires_grad, frozen buffers.
         Returns the parameters' arrays where it holds, else None."""
-        if self.version != STRUCTURE[0] or (x.shape, x.dtype, y.shape, y.dtype) != self.batch:
+        if self.version[0] != STRUCTURE[0] or (x.shape, x.dtype, y.shape, y.dtype) != self.batch:
             return None
         arrays = []
         for p, shape, dtype, rg in self.checks:
@@ -85,6 +89,7 @@ class CompiledStep:
         self.source: str | None = None
         self.traces = 0
         self._last: _Entry | None = None
+        self._fast: Any = None
 
     @property
     def signatures(self) -> list[tuple]:
@@ -117,45 +122,68 @@ class CompiledStep:
 
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, inputs: Any, targets: Any) -> float:
-        entry = self._last
-        update = entry.update if entry is not None else None
-        if update is not None:
-            x, y = _array(inputs), _array(targets)
-            arrays = entry.arrays(x, y)
-            if arrays is not None and update.still_valid():
-                if entry.fused is not None:
-                    return float(entry.fused(x, y, *arrays, *map(_LR, update.lrs)))
-                loss, grads = entry.fn(x, y, *arrays)
-                update(grads)  # the optimizer's own update, traced: lr read from its group
+        fast = self._fast  # the guarded step and update as one generated function
+        if fast is not None:
+            loss = fast(inputs, targets)
+            if loss is not None:
                 return float(loss)
+        self._fast = None  # a guard failed: re-check everything, re-trace what changed
+        x, y = _array(inputs), _array(targets)
+        entry = self._entry(x, y)
+        update = entry.update
+        if update is not None and not update.still_valid():
             entry.update, entry.update_tried, entry.fused = None, False, None
-        loss = self.backward(inputs, targets)
-        self.optimizer.step()
-        self.optimizer.zero_grad()
-        entry = self._last
-        if not entry.update_tried:  # after a step of the optimizer's own: its state exists
-            entry.update_tried = True
-            entry.update = trace_update(self.optimizer, entry.grad_params)
-            if entry.update is not None and entry.names:
-                by_id = dict(zip(map(id, entry.params), entry.names[2:], strict=True))
-                fused = fuse(entry.source, entry.namespace,
-                             [by_id[id(p)] for p in entry.grad_params], entry.update)
-                entry.fused = fused[1] if fused is not None else None
+            update = None
+        if update is not None:  # valid, but not on the fast path (e.g. integer inputs)
+            loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
+            update(grads)  # the optimizer's own update, traced: lr read from its group
+            loss = float(loss)
+        else:
+            loss = self._backward(entry, x, y)
+            self.optimizer.step()
+            self.optimizer.zero_grad()
+            if not entry.update_tried:  # after a step of the optimizer's own: its state exists
+                entry.update_tried = True
+                entry.update = trace_update(self.optimizer, entry.grad_params)
+                entry.fused = self._fuse(entry)
+        self._fast = entry.fused
+        self.source = entry.fused_source or entry.source
         return loss
+
+    def _fuse(self, entry: _Entry) -> Any:
+        """The entry's step, its guards and its traced update as one function, or None."""
+        if entry.update is None or not entry.names:
+            return None
+        by_id = dict(zip(map(id, entry.params), entry.names[2:], strict=True))
+        guards = write_guards(entry.version, entry.batch, entry.names, entry.checks,
+                              entry.frozen, entry.update)
+        fused = fuse(entry.source, entry.namespace, [by_id[id(p)] for p in entry.grad_params],
+                     entry.update, guards)
+        if fused is None:
+            return None
+        entry.fused_source = fused[0]
+        return fused[1]
 
     def backward(self, inputs: Any, targets: Any) -> float:
         """The first half of a step: ``loss = loss_fn(model(x), y); loss.backward()`` (the
         parameters get their ``.grad``), without the update; returns the loss."""
         x, y = _array(inputs), _array(targets)
+        return self._backward(self._entry(x, y), x, y)
+
+    def _entry(self, x: np.ndarray, y: np.ndarray) -> _Entry:
+        """The compilation for this batch and the model as it is now (traced if new)."""
         entry = self._last
         if entry is None or not entry.still_valid(x, y):
             key = self._key(x, y)
             entry = self._cache.get(key)
             if entry is None or not self._fresh(entry):
                 entry = self._cache[key] = self._trace(x, y)
-            entry.version, entry.batch = STRUCTURE[0], (x.shape, x.dtype, y.shape, y.dtype)
+            entry.version[0], entry.batch = STRUCTURE[0], (x.shape, x.dtype, y.shape, y.dtype)
             self._last = entry
-            self.source = entry.source
+            self.source = entry.fused_source or entry.source
+        return entry
+
+    def _backward(self, entry: _Entry, x: np.ndarray, y: np.ndarray) -> float:
         loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
         for p, g in zip(entry.grad_params, grads, strict=True):
             if p.grad is None:
