@@ -451,3 +451,27 @@ def test_the_generated_guards_see_a_changed_option_a_stray_gradient_and_integer_
     assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
     assert step.traces == 1
     assert_same_state(model, twin, o1, o2)
+
+
+def test_a_compiled_step_checks_the_values_its_loss_checks_and_updates_nothing():
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.SGD(p, lr=0.1,
+                                                                          momentum=0.9))
+    X, y = batches(9)[0]
+    for _ in range(2):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    before = copy.deepcopy((twin.state_dict(), o2.state_dict()))
+    for kind, message in (("target", "target should be"), ("nan", "input should be")):
+        if kind == "nan":  # a nan probability: PyTorch's message about the input
+            for m in (model, twin):
+                m[0].weight.data[0, 0] = np.nan
+            before[0]["0.weight"][0, 0] = np.nan
+        yb = autodiff.Tensor(y.data * 2) if kind == "target" else y
+        for run in (lambda yb=yb: eager_step(model, loss_fn, o1, X, yb),
+                    lambda yb=yb: step(X, yb)):
+            with pytest.raises(autodiff.InputError, match=message):
+                run()
+    after = (twin.state_dict(), o2.state_dict())
+    assert all(np.array_equal(a, b, equal_nan=True)
+               for a, b in zip(before[0].values(), after[0].values(), strict=True))
+    assert all(np.array_equal(before[1]["state"][i][k], after[1]["state"][i][k])
+               for i in after[1]["state"] for k in after[1]["state"][i])

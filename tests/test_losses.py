@@ -159,3 +159,21 @@ def test_losses_accept_numpy_targets_and_give_scalar_tensors():
     out = nn.Sigmoid()(Tensor([[0.5], [-1.0]], requires_grad=True))
     loss = nn.BCELoss()(out, np.array([[1.0], [0.0]]))
     assert loss.shape == () and loss.requires_grad
+
+
+_EDGES = [0.0, -0.0, 1.0, float(np.nextafter(1.0, 2.0)), float(np.nextafter(0.0, -1.0)),
+          5e-324, 0.5, np.inf, -np.inf, np.nan]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EDGES) | st.floats(-3, 3), min_size=1, max_size=8),
+       st.sampled_from([np.float64, np.float32]))
+def test_bce_refuses_exactly_the_targets_outside_the_unit_interval(values, dtype):
+    target = np.array(values, dtype=dtype)
+    inside = bool(np.all((target >= 0) & (target <= 1)))  # nan is outside
+    p = Tensor(np.full(len(values), 0.5, dtype=dtype), requires_grad=True)
+    if inside:
+        F.binary_cross_entropy(p, Tensor(target))
+    else:
+        with pytest.raises(InputError, match="target should be between 0 and 1"):
+            F.binary_cross_entropy(p, Tensor(target))

@@ -51,7 +51,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
     found: dict[int, Any] = {}
     leaves: list[Any] = []
     heap: list[tuple[int, Any]] = []
-    pop, array_primitive = heapq.heappop, ops.ArrayPrimitive
+    pop, push, array_primitive = heapq.heappop, heapq.heappush, ops.ArrayPrimitive
     grad_state = _Grad.enabled
     _Grad.enabled = create_graph
     try:
@@ -69,7 +69,15 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             args = t._args
             for k in t._parents if not every_tensor else _tensor_args(args):
                 c = _contribution(t, k, g, atoms, ans, structural)
-                _scatter(args[k], c, heap, leaves)
+                a = args[k]
+                if a._adjoint is None:  # _scatter, written out: this loop is the hot path
+                    a._adjoint = c
+                    if a._op is None:
+                        leaves.append(a)
+                    else:
+                        push(heap, (-a._seq, a))
+                else:
+                    a._adjoint = a._adjoint + c
     except BaseException:
         for t in leaves:
             t._adjoint = None
@@ -137,7 +145,7 @@ def _fit(c: Any, shape: tuple[int, ...], out_shape: tuple[int, ...]) -> Any:
     first broadcast to the operation's ``out_shape`` (where it is a full reduction's one-number
     adjoint) and then summed over the axes broadcasting added (``unbroadcast``). A leaf's
     adjoint is fitted with ``out_shape = shape``."""
-    cshape = np.shape(c)
+    cshape = c.shape if type(c) is np.ndarray else np.shape(c)
     if cshape != out_shape:
         c = ops.broadcast_to(c, out_shape)
     elif cshape == shape:

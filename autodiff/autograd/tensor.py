@@ -41,8 +41,9 @@ EFFECTS: list[Any] = [None]
 
 
 def side_effect(fn: Any, *args: Any) -> None:
-    """``fn(*args)`` for its effect on arrays (a running statistic), tensors passed as their
-    arrays; a compiled step writes the same call into its generated code."""
+    """``fn(*args)`` for its effect on arrays (a running statistic) or to check values (a
+    loss's target range, raising :class:`~autodiff.errors.InputError`), tensors passed as their
+    arrays; a compiled step writes the same call into its generated code, in the same order."""
     fn(*[a.data if isinstance(a, Tensor) else a for a in args])
     if EFFECTS[0] is not None:
         EFFECTS[0](fn, args)

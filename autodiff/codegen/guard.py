@@ -33,10 +33,14 @@ class GuardWriter:
         self._ids: dict[int, str] = {}
 
     def const(self, value: Any, hint: str) -> str:
-        """The name the generated code reads ``value`` by (one name per object)."""
+        """The name the generated code reads ``value`` by (one name per object): ``hint``,
+        numbered when taken (``GROUP0``, ``GROUP1``)."""
         name = self._ids.get(id(value))
         if name is None:
-            name = self._ids[id(value)] = f"G_{hint}{len(self._ids)}"
+            name, k = hint, 1
+            while name in self.namespace:
+                name, k = f"{hint}{k}", k + 1
+            self._ids[id(value)] = name
             self.namespace[name] = value
         return name
 
@@ -50,7 +54,7 @@ class GuardWriter:
         """``name = source``, then: is it still an array of that shape and dtype?"""
         self.assign(name, source)
         self.fail_if(f"type({name}) is not ndarray", f"{name}.shape != {shape!r}",
-                     f"{name}.dtype != {self.const(dtype, 'dtype')}")
+                     f"{name}.dtype != {self.const(dtype, dtype.name.upper())}")
 
 
 def write_guards(version: list[int], batch: tuple, names: list[str], checks: list[tuple],
@@ -64,41 +68,42 @@ def write_guards(version: list[int], batch: tuple, names: list[str], checks: lis
     g = GuardWriter()
     g.lines.append("# guards: a changed module, batch, parameter or optimizer returns None "
                    "(the caller re-traces)")
-    g.fail_if(f"STRUCTURE[0] != {g.const(version, 'version')}[0]")
+    g.fail_if(f"STRUCTURE[0] != {g.const(version, 'TRACED_STRUCTURE')}[0]")
     (xs, xd, ys, yd) = batch
     for name, source, shape, dtype in (("x", "inputs", xs, xd), ("y", "targets", ys, yd)):
         g.array(name, f"{source}.data if type({source}) is Tensor else {source}", shape, dtype)
     for name, (p, shape, dtype, requires_grad) in zip(names[2:], checks, strict=True):
-        p_name = g.const(p, "p")
+        p_name = g.const(p, name.upper())
         g.fail_if(f"{p_name}.requires_grad is not {requires_grad}")
         g.array(name, f"{p_name}.data", shape, dtype)
     for buffer, saved in frozen:
-        g.fail_if(f"not array_equal({g.const(buffer, 'buffer')}, {g.const(saved, 'saved')})")
+        now, traced = g.const(buffer, "BUFFER"), g.const(saved, "TRACED_BUFFER")
+        g.fail_if(f"not array_equal({now}, {traced})")
     _optimizer_guards(g, update)
     return g
 
 
 def _optimizer_guards(g: GuardWriter, update: Any) -> None:
     """What :meth:`autodiff.codegen.update.TracedUpdate.still_valid` checks, written out."""
-    opt = g.const(update.optimizer, "optimizer")
-    g.fail_if(f"{opt}.state is not {g.const(update.state, 'state')}",
+    opt = g.const(update.optimizer, "OPTIMIZER")
+    g.fail_if(f"{opt}.state is not {g.const(update.state, 'STATE')}",
               f"len({opt}.param_groups) != {len(update.groups)}")
-    empty = g.const({}, "empty")
+    empty = g.const({}, "NO_STATE")
     for k, ((group, params, keys), options) in enumerate(zip(update.groups, update.options,
                                                              strict=True)):
-        name = g.const(group, "group")
+        name = g.const(group, f"GROUP{k}")
         g.fail_if(f"{opt}.param_groups[{k}] is not {name}", f"len({name}) != {len(keys) + 2}")
         if keys:
-            getter = g.const(operator.itemgetter(*keys), "options")
+            getter = g.const(operator.itemgetter(*keys), f"OPTIONS{k}")
             wanted = options if len(keys) > 1 else options[0]
-            g.fail_if(f"{getter}({name}) != {g.const(wanted, 'values')}")
+            g.fail_if(f"{getter}({name}) != {g.const(wanted, f'TRACED_OPTIONS{k}')}")
         g.assign(f"params{k}", f'{name}["params"]')
         g.fail_if(f"len(params{k}) != {len(params)}")
         for j, p in enumerate(params):
-            p_name = g.const(p, "p")
+            p_name = g.const(p, f"PARAM{k}_{j}")
             g.fail_if(f"params{k}[{j}] is not {p_name}", f"{p_name}.grad is not None")
         g.assign(f"u_lr{k}", f'{name}["lr"]')
-    state = g.const(update.state, "state")
+    state = g.const(update.state, "STATE")
     for p, key, arr in update.buffers:
-        g.fail_if(f"{state}.get({g.const(p, 'p')}, {empty}).get({key!r}) is not "
-                  f"{g.const(arr, 'buffer')}")
+        g.fail_if(f"{state}.get({g.const(p, 'PARAM')}, {empty}).get({key!r}) is not "
+                  f"{g.const(arr, key.upper())}")

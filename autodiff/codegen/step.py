@@ -236,7 +236,8 @@ class CompiledStep:
             nodes = [a.node if isinstance(a, Code) else body.const(a) for a in atoms]
             callee = writer.helpers.callee(fn)
             fields = ", ".join(f"{{{k}}}" for k in range(len(nodes)))
-            body.raw_refs(f"{callee}({fields})", nodes, "a side effect of the forward pass")
+            body.raw_refs(f"{callee}({fields})", nodes,
+                          "as in the forward pass: a running statistic, or a check of values")
         value = writer.atom(loss)
         wanted = [p for p in params if grads[id(p)]]
         if loss._op is not None:

@@ -13,7 +13,6 @@ words; shapes are written as numpy tuples, ``(3, 1)``, where PyTorch writes ``to
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -57,16 +56,43 @@ def _same_shape(input: Any, target: Any, message: str) -> None:
 
 
 def _in_unit_interval(x: Any) -> bool:
+    """Whether every entry lies in ``[0, 1]`` (nan does not).
+
+    Read as unsigned integers, the bit patterns of the floats ``+0.0 ≤ v ≤ 1.0`` are exactly
+    those not above the pattern of ``1.0``: a negative number (sign bit), inf and nan are
+    larger. So one reduction answers yes for a float array; a no is checked again with two
+    (``-0.0``, whose pattern is large, lies in ``[0, 1]``)."""
     a = x.data if isinstance(x, Tensor) else np.asarray(x)
-    return a.size == 0 or bool(_MIN(a, None) >= 0.0 and _MAX(a, None) <= 1.0)  # nan fails both
+    if a.size == 0:
+        return True
+    bits = _BITS.get(a.dtype)
+    if bits is not None and _MAX(a.view(bits[0]), None) <= bits[1]:
+        return True
+    return bool(_MIN(a, None) >= 0.0 and _MAX(a, None) <= 1.0)  # nan fails both
 
 
 _MIN, _MAX = np.minimum.reduce, np.maximum.reduce
+_BITS = {np.dtype(np.float64): (np.dtype(np.uint64), np.uint64(0x3FF0000000000000)),
+         np.dtype(np.float32): (np.dtype(np.uint32), np.uint32(0x3F800000))}
 
 
 def _check_probabilities(input: Any) -> None:
     if not _in_unit_interval(input):
         raise InputError("all elements of input should be between 0 and 1")
+
+
+def _check_bce_target(target: Any, input: Any) -> None:
+    """PyTorch's checks of a BCE target (the input named first when both are wrong)."""
+    if not _in_unit_interval(target):
+        _check_probabilities(input)
+        raise InputError("all elements of target should be between 0 and 1")
+
+
+def _check_bce_loss(loss: Any, input: Any) -> None:
+    """A probability outside [0, 1] (or nan) makes its log, so the reduced loss, nan: one
+    comparison of the result instead of two reductions of the input on every call."""
+    if loss != loss:
+        _check_probabilities(input)
 
 
 # --- layers ---------------------------------------------------------------------------------
@@ -120,19 +146,16 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     check_reduction(reduction)
     _same_shape(input, target, "Using a target size ({target}) that is different to the input "
                 "size ({input}) is deprecated. Please ensure they have the same size.")
-    if not _in_unit_interval(target):
-        _check_probabilities(input)  # PyTorch names the input first when both are wrong
-        raise InputError("all elements of target should be between 0 and 1")
+    # the value checks are side effects: a compiled step (autodiff.compile_step) runs them too
+    side_effect(_check_bce_target, target, input)
     if reduction == "none":
-        _check_probabilities(input)
+        side_effect(_check_probabilities, input)
     loss = elementwise(P.bce, (_tensor(input), target))  # the registry's bce
     if weight is not None:
         loss = loss * weight
     out = _reduce(loss, reduction)
-    if reduction != "none" and math.isnan(out.data.item()):
-        # a probability outside [0, 1] (or nan) makes its log, so the reduced loss, nan: one
-        # comparison of the result instead of two reductions of the input on every call
-        _check_probabilities(input)
+    if reduction != "none":
+        side_effect(_check_bce_loss, out, input)
     return out
 
 
