@@ -5,6 +5,8 @@ import copy
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autodiff
 from autodiff import nn, optim
@@ -475,3 +477,22 @@ def test_a_compiled_step_checks_the_values_its_loss_checks_and_updates_nothing()
                for a, b in zip(before[0].values(), after[0].values(), strict=True))
     assert all(np.array_equal(before[1]["state"][i][k], after[1]["state"][i][k])
                for i in after[1]["state"] for k in after[1]["state"][i])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from([0.0, 0.5, 0.9]), st.sampled_from([0.0, 0.1]), st.booleans(),
+       st.sampled_from([0.0, 1e-2]), st.booleans(), st.sampled_from([1, 2]))
+def test_sgd_traced_on_one_entry_arrays_equals_the_eager_loop(momentum, dampening, nesterov,
+                                                               weight_decay, maximize, outputs):
+    """A layer with one output has a one-entry bias: its update is written on the entry."""
+    nesterov = nesterov and momentum > 0 and dampening == 0
+    make = lambda p: optim.SGD(p, lr=0.05, momentum=momentum, dampening=dampening,  # noqa: E731
+                               nesterov=nesterov, weight_decay=weight_decay, maximize=maximize)
+    model = nn.Sequential(nn.Linear(30, outputs), nn.Tanh(), nn.Linear(outputs, 1))
+    twin = copy.deepcopy(model)
+    o1, o2 = make(model.parameters()), make(twin.parameters())
+    step = autodiff.compile_step(twin, nn.MSELoss(), o2)
+    X, y = batches(11)[0]
+    for _ in range(6):
+        assert step(X, y) == eager_step(model, nn.MSELoss(), o1, X, y)
+    assert_same_state(model, twin, o1, o2)

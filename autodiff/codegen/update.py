@@ -147,11 +147,68 @@ def trace_update(optimizer: Any, params: list[Tensor]) -> TracedUpdate | None:
     if len(lines) == 2:
         lines.append("    pass")
     source = "\n".join(lines) + "\n"
+    one = {f"{kind}{k}" for k, p in enumerate(params) if _one_entry(p.data) for kind in "pg"}
+    one |= {name for name, value in body.constants.values() if _one_entry(value)}
+    if one:
+        source = on_entries(source, one, set(lrs))
     namespace: dict[str, Any] = {"np": np, **helpers.bound}
     namespace.update({name: value for name, value in body.constants.values()})
     exec(builtins.compile(source, "<autodiff.compile_step update>", "exec"), namespace)
     return TracedUpdate(optimizer, namespace["update"], source, list(params), buffers,
                         namespace)
+
+
+def _one_entry(a: Any) -> bool:
+    return isinstance(a, np.ndarray) and a.shape == (1,) and a.dtype == np.float64
+
+
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def on_entries(source: str, one: set[str], scalars: set[str]) -> str:
+    """The update's arithmetic on one-entry float64 arrays, rewritten on their entry.
+
+    numpy's in-place arithmetic on a one-entry array costs several times the same arithmetic
+    on its entry (``b *= 0.9`` against ``b[0] *= 0.9``: numpy checks the overlap of a one-entry
+    output with its input; the bias of a layer with one output has one entry). IEEE arithmetic
+    rounds a float64 scalar as it rounds an array's entry, so a statement made of the names
+    ``one`` (one-entry arrays), ``scalars`` (learning rates) and numbers, with ``+ − × /`` and
+    negation only, computes the same numbers on ``[0]``, bit for bit. A temporary computed so
+    is a scalar and counts as one in later statements; any other statement is left as it is."""
+    tree = ast.parse(source)
+    fn = tree.body[0]
+    scalars = set(scalars)
+
+    def plain(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, ast.Name):
+            return node.id in one or node.id in scalars
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, _ARITHMETIC) and plain(node.left) and plain(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, ast.USub) and plain(node.operand)
+        return False
+
+    class Entry(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id not in one:
+                return node
+            return ast.Subscript(ast.Name(node.id, ast.Load()), ast.Constant(0), node.ctx)
+
+    for k, stmt in enumerate(fn.body):
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) \
+                and stmt.target.id in one and isinstance(stmt.op, _ARITHMETIC) \
+                and plain(stmt.value):
+            fn.body[k] = Entry().visit(stmt)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id not in one \
+                and plain(stmt.value):
+            stmt.value = Entry().visit(stmt.value)
+            scalars.add(stmt.targets[0].id)
+        elif isinstance(stmt, ast.Assign):
+            scalars.difference_update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def fuse(step_source: str, step_namespace: dict[str, Any], params: list[str],
