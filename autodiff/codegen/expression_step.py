@@ -48,30 +48,23 @@ def expression_source(model: Any, n_features: int, n: int) -> tuple[str, dict[st
     body.raw_refs("check_prediction({0})", [vals[lt.prediction].node],
                   "the loss's own check of the prediction")
     out = len(trace) - 1
-    adj: list[Any] = [None] * len(trace)
     body.comment("the batch reverse sweep: ℓ̄ = 1 for every row, scatter by the partials")
     body.store(f"{trace.steps[out].var}_bar", body.op("np.ones({0})", (n,)), "ℓ̄_k = 1")
-    adj[out] = Code(body.name(f"{trace.steps[out].var}_bar"), body, helpers, (n,),
-                    np.dtype(np.float64))
-    for i in range(out, lt.target, -1):
-        v_bar = adj[i]
-        if v_bar is None:
-            continue
-        args = [vals[a] for a in lt.slots[i]]
-        for a, rule in lt.edges[i]:
-            p = rule(*args, vals[i])
-            if type(p) is int and p in (1, -1):
-                c = v_bar if p == 1 else -v_bar
-            else:
-                c = v_bar * p
-            if not isinstance(c, Code):
-                c = Code(body.const(c), body, helpers, (), np.dtype(np.float64))
-            name = f"{trace.steps[a].var}_bar"
-            body.store(name, (c if adj[a] is None else adj[a] + c).node)
-            adj[a] = Code(body.name(name), body, helpers, (n,), np.dtype(np.float64))
+    seed = Code(body.name(f"{trace.steps[out].var}_bar"), body, helpers, (n,),
+                np.dtype(np.float64))
+
+    def bind(j: int, value: Any) -> Code:
+        """``v_j_bar = …`` in the generated code; the sweep goes on with the name."""
+        if not isinstance(value, Code):
+            value = Code(body.const(value), body, helpers, (), np.dtype(np.float64))
+        name = f"{trace.steps[j].var}_bar"
+        body.store(name, value.node)
+        return Code(body.name(name), body, helpers, (n,), np.dtype(np.float64))
+
+    adj = lt.adjoints(vals, n, seed, bind)  # the eager sweep's own code, on code atoms
     grads = []
     for j in lt.params:
-        if adj[j] is None:  # a parameter the output does not depend on
+        if not isinstance(adj[j], Code):  # a parameter the output does not depend on
             name = f"{trace.steps[j].var}_bar"
             body.store(name, body.op("np.zeros({0})", (n,)))
             adj[j] = Code(body.name(name), body, helpers, (n,), np.dtype(np.float64))

@@ -106,6 +106,11 @@ class LossTrace:
         per_sample = np.array([adjoints[j] for j in self.params])     # p × n
         return self.mean(values, n), per_sample.sum(axis=1) / n
 
+    def adjoints(self, values: list[Any], n: int, seed: Any = None,
+                 bind: Any = None) -> list[Any]:
+        """:func:`batch_adjoints` of this trace (the compiled step calls it through here)."""
+        return batch_adjoints(self, values, n, seed, bind)
+
     def mean(self, values: list[Any], n: int) -> float:
         """``L = (1/n) Σ_k ℓ_k`` from the values of a sweep over ``n`` samples."""
         last = values[len(self.trace) - 1]
@@ -125,7 +130,8 @@ def active_variables(trace: Trace, sources: tuple[int, ...]) -> tuple[bool, ...]
     return tuple(active)
 
 
-def batch_adjoints(lt: LossTrace, values: list[Any], n: int) -> list[Any]:
+def batch_adjoints(lt: LossTrace, values: list[Any], n: int, seed: Any = None,
+                   bind: Any = None) -> list[Any]:
     """The per-sample adjoints ``v̄_i^(k) = ∂ℓ_k/∂v_i`` of the loss trace evaluated on a batch
     of ``n`` samples (``values`` from :meth:`LossTrace.primals`), for the variables that
     depend on a parameter.
@@ -135,11 +141,15 @@ def batch_adjoints(lt: LossTrace, values: list[Any], n: int) -> list[Any]:
     adjoint stays an array over the batch: a scalar parameter's adjoint is reduced once at
     the end (``Σ_k``), not at every step as :func:`autodiff.reverse_sweep` does, and variables
     that no parameter reaches get no adjoint at all; the two agree (``tests/test_fit.py``).
+
+    The same sweep writes the compiled step (:mod:`autodiff.codegen.expression_step`): there
+    ``values`` and ``seed`` are code atoms, and ``bind(j, v̄_j)`` names each new adjoint in the
+    generated code and returns the name, which the sweep then uses.
     """
     slots, edges = lt.slots, lt.edges
     out = len(lt.trace) - 1
     adjoints: list[Any] = [None] * len(lt.trace)
-    adjoints[out] = np.ones(n)
+    adjoints[out] = np.ones(n) if seed is None else seed
     with np.errstate(all="ignore"):
         for i in range(out, lt.target, -1):
             v_bar = adjoints[i]
@@ -153,7 +163,8 @@ def batch_adjoints(lt: LossTrace, values: list[Any], n: int) -> list[Any]:
                 else:
                     c = v_bar * p
                 old = adjoints[a]
-                adjoints[a] = c if old is None else old + c
+                c = c if old is None else old + c
+                adjoints[a] = c if bind is None else bind(a, c)
     for j in lt.params:    # a parameter the output does not depend on
         if adjoints[j] is None:
             adjoints[j] = np.zeros(n)
