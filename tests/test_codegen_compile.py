@@ -496,3 +496,25 @@ def test_sgd_traced_on_one_entry_arrays_equals_the_eager_loop(momentum, dampenin
     for _ in range(6):
         assert step(X, y) == eager_step(model, nn.MSELoss(), o1, X, y)
     assert_same_state(model, twin, o1, o2)
+
+
+def test_compile_runs_the_side_effects_of_the_traced_function_at_every_call():
+    """BatchNorm's running statistics and the loss's checks of values run in the generated code
+    (every call, the first included), as in the uncompiled function."""
+    from autodiff.nn import functional as F
+
+    bns = [nn.BatchNorm1d(3), nn.BatchNorm1d(3)]
+
+    def loss_of(bn):
+        return lambda x, y: F.binary_cross_entropy(F.sigmoid(bn(x)).sum(1, keepdim=True) / 3, y)
+
+    f, eager = autodiff.compile(loss_of(bns[0])), loss_of(bns[1])
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        x, y = rng.normal(size=(8, 3)), (rng.random((8, 1)) < 0.5) * 1.0
+        assert f(x, y).item() == eager(autodiff.Tensor(x), autodiff.Tensor(y)).item()
+        for a, b in zip(bns[0].state_dict().values(), bns[1].state_dict().values(), strict=True):
+            assert np.array_equal(a, b)
+    assert len(f.signatures) == 1 and int(bns[0].num_batches_tracked) == 3
+    with pytest.raises(autodiff.InputError, match="target should be between 0 and 1"):
+        f(x, y * 2)

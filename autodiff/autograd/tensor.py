@@ -36,17 +36,21 @@ from .tape import _SEQ, _Grad, reverse
 TRACING: list[Any] = [None]
 
 
-#: While :func:`autodiff.compile_step` traces a step: the callback that records side effects.
+#: While :func:`autodiff.compile` or :func:`autodiff.compile_step` traces: the callback that
+#: records side effects instead of running them.
 EFFECTS: list[Any] = [None]
 
 
 def side_effect(fn: Any, *args: Any) -> None:
     """``fn(*args)`` for its effect on arrays (a running statistic) or to check values (a
     loss's target range, raising :class:`~autodiff.errors.InputError`), tensors passed as their
-    arrays; a compiled step writes the same call into its generated code, in the same order."""
+    arrays. While a function is traced for compiling, the call is recorded, not run: the
+    generated code makes it, in the same order, every time it runs (the first time included)."""
+    record = EFFECTS[0]
+    if record is not None:
+        record(fn, args)
+        return
     fn(*[a.data if isinstance(a, Tensor) else a for a in args])
-    if EFFECTS[0] is not None:
-        EFFECTS[0](fn, args)
 
 
 class IndexInputError(InputError, IndexError):

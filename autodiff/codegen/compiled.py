@@ -31,7 +31,7 @@ from ..errors import InputError
 from .atom import Code
 from .expression import python_name
 from .tape_code import TapeWriter
-from .tracing import tracing
+from .tracing import recording_effects, tracing
 
 
 @dataclass
@@ -119,12 +119,13 @@ class CompiledFunction:
                 xs.append(t)
             else:
                 xs.append(a)
-        with tracing(), enable_grad():
+        with tracing(), enable_grad(), recording_effects() as effects:
             out = self.inner(*xs)
         writer = TapeWriter(inputs)
         outputs = list(out) if isinstance(out, (tuple, list)) else [out]
         records = tape_of(outputs)
         writer.forward(records)
+        buffers = writer.side_effects(effects)  # running statistics, checks of values
         body = writer.body
         if self.kind == "call":
             result = [writer.atom(o) if isinstance(o, Tensor) else o for o in outputs]
@@ -161,7 +162,7 @@ class CompiledFunction:
         for k in arrays:
             rows = np.shape(args[k])[:1]
             if rows and rows[0] > 1:
-                writer.refuse_batch_constants(rows[0], [])
+                writer.refuse_batch_constants(rows[0], buffers)
         namespace = writer.namespace()
         exec(builtins.compile(source, "<autodiff.compile>", "exec"), namespace)  # generated here
         generated = namespace["compiled"]

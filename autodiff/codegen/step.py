@@ -31,15 +31,14 @@ import numpy as np
 
 from ..autograd.functional import tape_of
 from ..autograd.tape import enable_grad
-from ..autograd.tensor import EFFECTS, Tensor, _new
+from ..autograd.tensor import Tensor, _new
 from ..errors import InputError
 from ..nn.module import STRUCTURE
-from .atom import Code
 from .compiled import _array, _function_source
 from .expression import python_name
 from .guard import write_guards
 from .tape_code import TapeWriter
-from .tracing import tracing
+from .tracing import recording_effects, tracing
 from .update import TracedUpdate, fuse, trace_update
 
 
@@ -202,17 +201,13 @@ class CompiledStep:
                  if isinstance(b, np.ndarray)]
         params = list(self.model.parameters())
         grads = {id(p): p.requires_grad for p in params}
-        effects: list[tuple[Any, tuple]] = []
         xt, yt = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
-        previous = EFFECTS[0]
         try:
             for p in params:
                 p.requires_grad = True
-            EFFECTS[0] = lambda fn, args: effects.append((fn, args))
-            with tracing(), enable_grad():
+            with tracing(), enable_grad(), recording_effects() as effects:
                 loss = self.loss_fn(self.model(xt), yt)
         finally:
-            EFFECTS[0] = previous
             for p in params:
                 p.requires_grad = grads[id(p)]
             for b, copy in saved:  # the trace is not a step: the buffers are as they were
@@ -231,13 +226,7 @@ class CompiledStep:
                 writer.body.constants[id(buf)] = (label, buf)
         writer.forward(records)
         body = writer.body
-        for fn, args in effects:
-            atoms = [writer.atom(a) for a in args]
-            nodes = [a.node if isinstance(a, Code) else body.const(a) for a in atoms]
-            callee = writer.helpers.callee(fn)
-            fields = ", ".join(f"{{{k}}}" for k in range(len(nodes)))
-            body.raw_refs(f"{callee}({fields})", nodes,
-                          "as in the forward pass: a running statistic, or a check of values")
+        writer.side_effects(effects)
         value = writer.atom(loss)
         wanted = [p for p in params if grads[id(p)]]
         if loss._op is not None:

@@ -87,6 +87,21 @@ class TapeWriter:
             self._bind(t, name)
             self.grad[id(t)] = any(self.grad.get(id(t._args[j]), False) for j in t._parents)
 
+    def side_effects(self, effects: list[tuple[Any, tuple]]) -> list[np.ndarray]:
+        """The calls the traced function asked for by ``side_effect`` (running statistics,
+        checks of values), written after the forward lines in the order they were asked for.
+        Returns the arrays they are given as they are (buffers updated in place)."""
+        body, arrays = self.body, []
+        for fn, args in effects:
+            atoms = [self.atom(a) for a in args]
+            arrays += [a for a in atoms if isinstance(a, np.ndarray)]
+            nodes = [a.node if isinstance(a, Code) else body.const(a) for a in atoms]
+            callee = self.helpers.callee(fn)
+            fields = ", ".join(f"{{{k}}}" for k in range(len(nodes)))
+            body.raw_refs(f"{callee}({fields})", nodes,
+                          "as in the forward pass: a running statistic, or a check of values")
+        return arrays
+
     def equation(self, t: Tensor) -> str:
         """``v3 = σ(v2)`` as the tables print it; a structural record by its template."""
         args = tuple(self._shown(a) for a in t._args)

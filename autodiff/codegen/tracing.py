@@ -13,8 +13,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from ..autograd.tensor import TRACING
+from ..autograd.tensor import EFFECTS, TRACING
 from ..errors import InputError
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,3 +62,17 @@ def tracing() -> Iterator[None]:
         yield
     finally:
         TRACING[0] = previous
+
+
+@contextmanager
+def recording_effects() -> Iterator[list[tuple[Any, tuple]]]:
+    """The side effects (:func:`autodiff.autograd.tensor.side_effect`: running statistics,
+    checks of values) of the traced function, ``(fn, args)`` in the order they were asked for;
+    they are not run while tracing, the generated code runs them."""
+    effects: list[tuple[Any, tuple]] = []
+    previous = EFFECTS[0]
+    EFFECTS[0] = lambda fn, args: effects.append((fn, args))
+    try:
+        yield effects
+    finally:
+        EFFECTS[0] = previous
