@@ -14,6 +14,12 @@ For logistic regression a second hand-written step joins: the same maths as ``nn
 ``(p − y)/max(p(1 − p), ε)`` times ``σ' = p(1 − p)``, the target checked in [0, 1]), where the
 first hand step uses ``log`` of clipped values and the folded gradient ``p − y``. The compiled
 step is measured against both: the gap to the first is the price of PyTorch's formulas.
+
+Where PyTorch or JAX is importable (neither is a dependency: install them in another venv and
+run this file there with the repository on ``PYTHONPATH``), PyTorch's eager step (float64, one
+thread) and JAX's ``jit`` of the same step (float64, ``value_and_grad``, SGD momentum as a
+tree map) join the race. JAX runs its computation on threads of its own, so with JAX in the
+race every contender is timed on the wall clock instead (``--wall`` forces that).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import os
 
 for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_v, "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                      "intra_op_parallelism_threads=1")  # JAX on one thread, as the others
 
 import argparse  # noqa: E402
 import time  # noqa: E402
@@ -109,7 +117,72 @@ def hand_exact(X, y):
     return step
 
 
-def race(steps, n, rounds):
+def torch_step(name, X, y):
+    """PyTorch's eager step of the same model, or None where torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    tnn = torch.nn
+    if name == "logreg":
+        model, loss_fn = tnn.Sequential(tnn.Linear(D, 1), tnn.Sigmoid()), tnn.BCELoss()
+    else:
+        model = tnn.Sequential(tnn.Linear(D, H), tnn.Tanh(), tnn.Linear(H, H), tnn.Tanh(),
+                               tnn.Linear(H, 1))
+        loss_fn = tnn.MSELoss()
+    model = model.double()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(np.ascontiguousarray(y))
+
+    def step():
+        loss = loss_fn(model(Xt), yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
+def jax_step(name, X, y):
+    """JAX's ``jit`` of the same step (float64), or None where jax is not installed."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    rng = np.random.default_rng(1)
+    shapes = [(1, D), (1,)] if name == "logreg" else [(H, D), (H,), (H, H), (H,), (1, H), (1,)]
+    params = [jnp.asarray(rng.normal(size=s) * 0.1) for s in shapes]
+
+    def loss(params, X, y):
+        if name == "logreg":
+            p = jax.nn.sigmoid(X @ params[0].T + params[1])
+            return jnp.mean((y - 1) * jnp.maximum(jnp.log1p(-p), -100)
+                            - y * jnp.maximum(jnp.log(p), -100))
+        h = X
+        for k in range(0, 4, 2):
+            h = jnp.tanh(h @ params[k].T + params[k + 1])
+        d = h @ params[4].T + params[5] - y
+        return jnp.mean(d * d)
+
+    @jax.jit
+    def update(params, velocity, X, y):
+        value, grads = jax.value_and_grad(loss)(params, X, y)
+        velocity = [0.9 * v + g for v, g in zip(velocity, grads, strict=True)]
+        return [p - 0.01 * v for p, v in zip(params, velocity, strict=True)], velocity, value
+
+    state = [params, [jnp.zeros_like(p) for p in params]]
+    Xj, yj = jnp.asarray(X), jnp.asarray(y)
+
+    def step():
+        state[0], state[1], value = update(state[0], state[1], Xj, yj)
+        value.block_until_ready()
+    return step
+
+
+def race(steps, n, rounds, clock=time.thread_time):
     for s in steps:
         for _ in range(max(5, n // 5)):
             s()
@@ -118,10 +191,10 @@ def race(steps, n, rounds):
         order = list(range(len(steps)))
         order = order[r % len(order):] + order[:r % len(order)]
         for i in order:
-            t = time.thread_time()
+            t = clock()
             for _ in range(n):
                 steps[i]()
-            times[i].append((time.thread_time() - t) / n * 1e6)
+            times[i].append((clock() - t) / n * 1e6)
     med = [float(np.median(t)) for t in times]
     ratio = [float(np.median([a / b for a, b in zip(times[i], times[1], strict=True)]))
              for i in range(len(steps))]
@@ -132,6 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--batch", type=int, nargs="+", default=[64, 1024])
+    parser.add_argument("--wall", action="store_true", help="time on the wall clock")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     for name, make, handf in (("logreg", logreg, lambda X, y: hand_step(X, y, D)),
@@ -144,14 +218,26 @@ def main() -> None:
             first = compiled.first_ms
             n = {("logreg", 64): 100, ("mlp", 64): 40}.get((name, B), 10)
             contenders = [c, handf(X, y), eager(make, X, y)]
+            names = ["compiled", "hand numpy", "eager"]
             if name == "logreg":
                 contenders.append(hand_exact(X, y))
-            med, ratio = race(contenders, n, args.rounds)
-            line = (f"{name} batch {B}: compiled {med[0]:.0f} us ({ratio[0]:.2f}x), hand numpy "
-                    f"{med[1]:.0f} us, eager {med[2]:.0f} us ({ratio[2]:.2f}x)")
+                names.append("hand numpy with PyTorch's formulas")
+            for label, other in (("PyTorch eager", torch_step(name, X, y)),
+                                 ("JAX jit", jax_step(name, X, y))):
+                if other is not None:
+                    contenders.append(other)
+                    names.append(label)
+            wall = args.wall or "JAX jit" in names
+            med, ratio = race(contenders, n, args.rounds,
+                              time.perf_counter if wall else time.thread_time)
+            parts = [f"{label} {m:.0f} us ({r:.2f}x)"
+                     for label, m, r in zip(names, med, ratio, strict=True)
+                     if label != "hand numpy"]
+            clock = "wall" if wall else "CPU"
+            line = f"{name} batch {B} ({clock} clock): hand numpy {med[1]:.0f} us, "
+            line += ", ".join(parts)
             if name == "logreg":
-                line += (f", hand numpy with PyTorch's formulas {med[3]:.0f} us ({ratio[3]:.2f}x;"
-                         f" compiled / it = {ratio[0] / ratio[3]:.2f}x)")
+                line += f"; compiled / hand with PyTorch's formulas = {ratio[0] / ratio[3]:.2f}x"
             print(line + f"; compiling (first call) {first:.1f} ms")
 
 if __name__ == "__main__":
