@@ -3,7 +3,8 @@ against the same epoch written by hand in numpy, in the same process.
 
     python benchmarks/bench_train_epoch.py [--rows 100000] [--features 30] [--batch 64]
 
-"ours" is :func:`autodiff.train.fit` — what `autodiff train` runs — with the model, loss and
+"ours" is :func:`autodiff.train.fit` — what `autodiff train` runs, compiled (its default) and
+with ``compile=False`` (``--no-compile``) — with the model, loss and
 optimizer it builds (``nn.LogisticRegression``, ``nn.BCELoss``, ``optim.SGD`` with momentum
 0.9), the seeded ``DataLoader``, the per-step loss check, and its evaluation passes (at the
 start and the end, on all rows). "hand" is the same epoch in numpy: shuffle, forward, BCE,
@@ -21,13 +22,13 @@ import numpy as np
 from autodiff.train import ModelSpec, fit, make_optimizer
 
 
-def ours(X: np.ndarray, y: np.ndarray, batch: int) -> float:
+def ours(X: np.ndarray, y: np.ndarray, batch: int, compiled: bool = True) -> float:
     spec = ModelSpec("logistic", X.shape[1], (), "relu", "bce")
     model = spec.build(seed=0)
     optimizer = make_optimizer("momentum", model.parameters(), lr=0.01)
     start = time.perf_counter()
     history = fit(model, spec.loss_fn(), optimizer, X, y, task="classification", epochs=1,
-                  batch_size=batch, seed=0)
+                  batch_size=batch, seed=0, compile=compiled)
     elapsed = time.perf_counter() - start
     assert history.status == "completed", history.message
     return elapsed
@@ -93,17 +94,17 @@ def epoch_setup(description: str) -> tuple[argparse.Namespace, np.ndarray, np.nd
 
 def main() -> None:
     args, X, y = epoch_setup(__doc__.splitlines()[0])
-    times = [(ours(X, y, args.batch), lecture_loop(X, y, args.batch), hand(X, y, args.batch))
+    times = [(ours(X, y, args.batch), ours(X, y, args.batch, compiled=False),
+              lecture_loop(X, y, args.batch), hand(X, y, args.batch))
              for _ in range(args.rounds)]
-    o, loop, h = (float(np.median([t[i] for t in times])) for i in range(3))
+    o, eager, loop, h = (float(np.median([t[i] for t in times])) for i in range(4))
     steps = -(-args.rows // args.batch)
     print(f"one epoch, {args.rows} x {args.features}, batch {args.batch} ({steps} steps):")
-    print(f"  autodiff train's fit   {o:.3f} s  {o / steps * 1e6:5.0f} us/step  {o / h:.2f}x hand")
-    print(f"  bare lecture loop      {loop:.3f} s  {loop / steps * 1e6:5.0f} us/step  "
-          f"{loop / h:.2f}x hand")
-    print(f"  hand-written numpy     {h:.3f} s  {h / steps * 1e6:5.0f} us/step")
+    for label, t in (("autodiff train's fit", o), ("fit --no-compile", eager),
+                     ("bare lecture loop", loop)):
+        print(f"  {label:22s} {t:.3f} s  {t / steps * 1e6:5.0f} us/step  {t / h:.2f}x hand")
+    print(f"  {'hand-written numpy':22s} {h:.3f} s  {h / steps * 1e6:5.0f} us/step")
     print(f"ratio fit / hand numpy: {o / h:.2f}x (fit / bare loop: {o / loop:.2f}x)")
-
 
 if __name__ == "__main__":
     main()

@@ -434,7 +434,7 @@ def test_the_generated_guards_see_a_changed_option_a_stray_gradient_and_integer_
     X, y = batches(8)[0]
     for _ in range(3):
         assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
-    assert "def step_update(inputs, targets)" in step.source
+    assert "def step_update(inputs, targets, finite_only=False)" in step.source
     assert "return None" in step.source and "u_momentum_buffer0 *= 0.9" in step.source
     for o in (o1, o2):  # an option other than the learning rate: the update is traced again
         o.param_groups[0]["momentum"] = 0.5
@@ -518,3 +518,36 @@ def test_compile_runs_the_side_effects_of_the_traced_function_at_every_call():
     assert len(f.signatures) == 1 and int(bns[0].num_batches_tracked) == 3
     with pytest.raises(autodiff.InputError, match="target should be between 0 and 1"):
         f(x, y * 2)
+
+
+def test_finite_step_updates_nothing_where_the_loss_is_not_finite():
+    """What `autodiff train` runs: a non-finite loss comes back before any update and before
+    the loss's checks (the loop redoes the step eagerly, for its message)."""
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.SGD(p, lr=0.1,
+                                                                          momentum=0.9))
+    X, y = batches(12)[0]
+    for _ in range(3):  # the fast path: traced update, generated guards
+        assert step.finite_step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    twin[0].weight.data[0, 0] = np.nan
+    before = copy.deepcopy((twin.state_dict(), o2.state_dict()))
+    assert np.isnan(step.finite_step(X, y))
+    after = (twin.state_dict(), o2.state_dict())
+    assert all(np.array_equal(a, b, equal_nan=True)
+               for a, b in zip(before[0].values(), after[0].values(), strict=True))
+    assert all(np.array_equal(before[1]["state"][i][k], after[1]["state"][i][k])
+               for i in after[1]["state"] for k in after[1]["state"][i])
+    assert all(p.grad is None for p in twin.parameters())
+    with pytest.raises(autodiff.InputError, match="input should be between 0 and 1"):
+        step(X, y)  # the step itself is the eager one: BCELoss refuses a nan probability
+
+
+def test_finite_step_of_an_untraced_optimizer_leaves_its_state_and_the_gradients():
+    model, twin, loss_fn, o1, o2, step = pair(mlp_tanh, lambda p: optim.Adam(p, lr=0.01))
+    X, y = batches(13)[0]
+    for _ in range(2):
+        assert step.finite_step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    next(iter(twin.parameters())).data[0, 0] = np.nan
+    before = copy.deepcopy(o2.state_dict())
+    assert not np.isfinite(step.finite_step(X, y))
+    assert before["state"][0]["step"] == o2.state_dict()["state"][0]["step"] == 2
+    assert all(p.grad is None for p in twin.parameters())

@@ -180,8 +180,8 @@ def test_bad_data_exits_2_with_a_clear_message(tmp_path, text, target, message):
     (["--hidden", "a,b", "--model", "mlp"], "layer sizes"),
     (["--test-size", "1.5"], "test-size"),
 ])
-def test_bad_options_exit_2(tmp_path, args, message):
-    os.chdir(tmp_path)
+def test_bad_options_exit_2(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
     r = invoke("train", *args)
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output

@@ -24,6 +24,7 @@ counter) runs its own ``step`` after the generated forward and backward.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -121,9 +122,19 @@ class CompiledStep:
 
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, inputs: Any, targets: Any) -> float:
+        return self._step(inputs, targets, False)
+
+    def finite_step(self, inputs: Any, targets: Any) -> float:
+        """A step that updates only where its loss is finite; the loss is returned either way.
+        Where it is not, the parameters, their gradients and the optimizer's state are as they
+        were (what the forward pass did to buffers, such as running statistics, is done):
+        ``autodiff train`` then redoes the step eagerly, for the message."""
+        return self._step(inputs, targets, True)
+
+    def _step(self, inputs: Any, targets: Any, finite_only: bool) -> float:
         fast = self._fast  # the guarded step and update as one generated function
         if fast is not None:
-            loss = fast(inputs, targets)
+            loss = fast(inputs, targets, finite_only)
             if loss is not None:
                 return float(loss)
         self._fast = None  # a guard failed: re-check everything, re-trace what changed
@@ -135,10 +146,17 @@ class CompiledStep:
             update = None
         if update is not None:  # valid, but not on the fast path (e.g. integer inputs)
             loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
-            update(grads)  # the optimizer's own update, traced: lr read from its group
             loss = float(loss)
+            if finite_only and not math.isfinite(loss):
+                return loss
+            update(grads)  # the optimizer's own update, traced: lr read from its group
         else:
+            before = [p.grad for p in entry.grad_params]
             loss = self._backward(entry, x, y)
+            if finite_only and not math.isfinite(loss):
+                for p, g in zip(entry.grad_params, before, strict=True):
+                    p.grad = g
+                return loss
             self.optimizer.step()
             self.optimizer.zero_grad()
             if not entry.update_tried:  # after a step of the optimizer's own: its state exists
@@ -226,8 +244,11 @@ class CompiledStep:
                 writer.body.constants[id(buf)] = (label, buf)
         writer.forward(records)
         body = writer.body
-        writer.side_effects(effects)
         value = writer.atom(loss)
+        body.raw_refs("if finite_only and not {0} - {0} == 0:", [value.node],
+                      "a loss that is not finite: no update (CompiledStep.finite_step)")
+        body.raw_refs("    return {0}", [value.node])
+        writer.side_effects(effects)
         wanted = [p for p in params if grads[id(p)]]
         if loss._op is not None:
             # backward()'s seed of a one-entry loss, the number 1 of its dtype
@@ -241,7 +262,7 @@ class CompiledStep:
         nodes = [value.node] + [g.node for g in adjoints if g is not None]
         inner = "".join(f"{{{k}}}, " for k in range(1, len(nodes)))
         body.raw_refs(f"return {{0}}, ({inner})", nodes)
-        source = _function_source("step", [n for _, n, _ in inputs],
+        source = _function_source("step", [n for _, n, _ in inputs] + ["finite_only=False"],
                                   "forward, loss and backward of one training step", body)
         writer.refuse_batch_constants(len(x), [b for m in mods for b in m._buffers.values()])
         namespace = writer.namespace()

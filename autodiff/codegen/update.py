@@ -257,9 +257,10 @@ def fuse(step_source: str, step_namespace: dict[str, Any], params: list[str],
     step_lines = step_source.rstrip("\n").splitlines()
     start = next(k for k, line in enumerate(step_lines) if line.startswith("def "))
     end = ret.lineno - 1
-    args = [a.arg for a in step_fn.args.args] + ["u_" + lr for lr in lrs]
+    args = [a.arg for a in step_fn.args.args if a.arg != "finite_only"] + \
+        ["u_" + lr for lr in lrs] + ["finite_only=False"]
     if guards is not None:
-        args = ["inputs", "targets"]
+        args = ["inputs", "targets", "finite_only=False"]
         if taken & ({"inputs", "targets"} | set(guards.namespace)) or \
                 any(name.startswith("params") for name in taken):
             return None  # the guards' names (OPTIMIZER, params0, …) would clash

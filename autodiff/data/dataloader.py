@@ -86,21 +86,24 @@ class DataLoader:
         self.generator = (generator if isinstance(generator, np.random.Generator)
                           else None if generator is None else np.random.default_rng(generator))
 
-    def _indices(self) -> list[int]:
+    def _indices(self) -> np.ndarray | list[Any]:
+        """The order of this epoch: an array of positions, or the sampler's indices."""
         if self.sampler is not None:
             return list(self.sampler)
         n = len(self.dataset)
         if not self.shuffle:
-            return list(range(n))
-        return random.generator(self.generator).permutation(n).tolist()
+            return np.arange(n)
+        return random.generator(self.generator).permutation(n)
 
     def __iter__(self) -> Iterator[Any]:
         order = self._indices()
         stop = len(order) - len(order) % self.batch_size if self.drop_last else len(order)
         fast = isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate
+        if not fast and isinstance(order, np.ndarray):
+            order = order.tolist()  # a dataset of our own gets Python ints
         for start in range(0, stop, self.batch_size):
             indices = order[start:start + self.batch_size]
-            if fast:
+            if fast:  # a slice of the positions: one fancy index per array, no list of ints
                 yield list(self.dataset.__getitems__(indices))
             else:
                 yield self.collate_fn([self.dataset[i] for i in indices])

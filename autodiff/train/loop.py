@@ -97,13 +97,12 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
                 value = None
                 if stepper is not None:
                     kept = [b.copy() for b in buffers]
-                    try:
-                        value = stepper.backward(xb, yb)
+                    try:  # forward, backward, update and zero_grad, where the loss is finite
+                        value = stepper.finite_step(xb, yb)
                     except NotCompilable:  # a model outside the primitives: the eager loop
                         stepper, value = None, math.nan
-                    if not math.isfinite(value):  # redo it eagerly, for the same message
-                        optimizer.zero_grad()
-                        for b, k in zip(buffers, kept, strict=True):
+                    if not math.isfinite(value):  # nothing updated: redo it eagerly, for
+                        for b, k in zip(buffers, kept, strict=True):  # the same message
                             b[...] = k
                         value = None
                 if value is not None:
@@ -126,8 +125,8 @@ def fit(model: Any, loss_fn: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, 
                             "--lr")
                         break
                     loss.backward()
-                optimizer.step()
-                optimizer.zero_grad()
+                    optimizer.step()
+                    optimizer.zero_grad()
                 total += value * len(yb)
                 count += len(yb)
                 emit("step", {"epoch": epoch, "step": step, "loss": value, "lr": lr})
