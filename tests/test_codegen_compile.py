@@ -551,3 +551,18 @@ def test_finite_step_of_an_untraced_optimizer_leaves_its_state_and_the_gradients
     assert not np.isfinite(step.finite_step(X, y))
     assert before["state"][0]["step"] == o2.state_dict()["state"][0]["step"] == 2
     assert all(p.grad is None for p in twin.parameters())
+
+
+def test_cli_fit_diverging_to_nan_says_the_same_compiled_or_not():
+    """A bce formula whose prediction becomes nan: the compiled step returns the loss before the
+    formula's check of its prediction, so `autodiff fit` reports the divergence, as eagerly."""
+    from click.testing import CliRunner
+
+    from autodiff_cli.main import cli
+
+    args = ["fit", "sigmoid(w1*x1*x1*x1 - w2*x2*x2*x2)", "--params", "w1,w2", "--lr", "1e308",
+            "--epochs", "5"]
+    runs = [CliRunner().invoke(cli, args + [flag]) for flag in ("--compile", "--no-compile")]
+    assert runs[0].exit_code == runs[1].exit_code == 1
+    assert "training diverged: the loss became nan" in runs[0].output
+    assert runs[0].output == runs[1].output

@@ -145,17 +145,14 @@ class CompiledStep:
             entry.update, entry.update_tried, entry.fused = None, False, None
             update = None
         if update is not None:  # valid, but not on the fast path (e.g. integer inputs)
-            loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
-            loss = float(loss)
-            if finite_only and not math.isfinite(loss):
-                return loss
-            update(grads)  # the optimizer's own update, traced: lr read from its group
+            out = entry.fn(x, y, *[p.data for p in entry.params], finite_only=finite_only)
+            if type(out) is not tuple:  # finite_only, and the loss is not finite
+                return float(out)
+            update(out[1])  # the optimizer's own update, traced: lr read from its group
+            loss = float(out[0])
         else:
-            before = [p.grad for p in entry.grad_params]
-            loss = self._backward(entry, x, y)
+            loss = self._backward(entry, x, y, finite_only)
             if finite_only and not math.isfinite(loss):
-                for p, g in zip(entry.grad_params, before, strict=True):
-                    p.grad = g
                 return loss
             self.optimizer.step()
             self.optimizer.zero_grad()
@@ -200,8 +197,12 @@ class CompiledStep:
             self.source = entry.fused_source or entry.source
         return entry
 
-    def _backward(self, entry: _Entry, x: np.ndarray, y: np.ndarray) -> float:
-        loss, grads = entry.fn(x, y, *[p.data for p in entry.params])
+    def _backward(self, entry: _Entry, x: np.ndarray, y: np.ndarray,
+                  finite_only: bool = False) -> float:
+        out = entry.fn(x, y, *[p.data for p in entry.params], finite_only=finite_only)
+        if type(out) is not tuple:  # finite_only, and the loss is not finite: no gradient
+            return float(out)
+        loss, grads = out
         for p, g in zip(entry.grad_params, grads, strict=True):
             if p.grad is None:
                 p.grad = _new(g)
@@ -283,12 +284,12 @@ def _expression_entry(model: Any, x: np.ndarray, y: np.ndarray) -> _Entry:
     generated = namespace["step"]
     theta = model.theta
 
-    def fn(x: np.ndarray, y: np.ndarray, data: np.ndarray) -> tuple:
-        return generated(x, y, data)
-
     grads = [theta] if theta.requires_grad else []
-    if not grads:
-        fn = lambda x, y, data: (generated(x, y, data)[0], ())  # noqa: E731
+
+    def fn(x: np.ndarray, y: np.ndarray, data: np.ndarray, finite_only: bool = False) -> Any:
+        out = generated(x, y, data, finite_only)
+        return out if grads or type(out) is not tuple else (out[0], ())
+
     return _Entry(fn, [theta], grads, source, [])
 
 
