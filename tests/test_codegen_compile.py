@@ -566,3 +566,19 @@ def test_cli_fit_diverging_to_nan_says_the_same_compiled_or_not():
     assert runs[0].exit_code == runs[1].exit_code == 1
     assert "training diverged: the loss became nan" in runs[0].output
     assert runs[0].output == runs[1].output
+
+
+def test_a_replaced_state_buffer_is_seen():
+    """The traced update writes into the momentum buffers it was traced with: a buffer replaced
+    by another array (not updated in place) must send the step down the slow path."""
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.SGD(p, lr=0.1,
+                                                                          momentum=0.9))
+    X, y = batches(14)[0]
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    for m, o in ((model, o1), (twin, o2)):
+        state = o.state[m[0].weight]
+        state["momentum_buffer"] = state["momentum_buffer"] * 2.0
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert_same_state(model, twin, o1, o2)
