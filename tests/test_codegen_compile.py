@@ -582,3 +582,31 @@ def test_a_replaced_state_buffer_is_seen():
     for _ in range(3):
         assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
     assert_same_state(model, twin, o1, o2)
+
+
+@pytest.mark.parametrize("change", ["group replaced", "parameter swapped", "parameter added"])
+def test_the_optimizer_groups_as_traced_are_guarded(change):
+    """A group dict replaced (with another learning rate), a parameter of the group swapped for
+    a tensor outside the model, a parameter with a gradient of its own added to the group: the
+    eager optimizer sees each, so the compiled step must too."""
+    model, twin, loss_fn, o1, o2, step = pair(logistic, lambda p: optim.SGD(p, lr=0.1,
+                                                                          momentum=0.9))
+    X, y = batches(15)[0]
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    for o in (o1, o2):
+        group = o.param_groups[0]
+        if change == "group replaced":
+            o.param_groups[0] = {**group, "params": list(group["params"]), "lr": 0.5}
+        elif change == "parameter swapped":
+            group["params"][0] = nn.Parameter(np.zeros((1, 30)))
+        else:
+            extra = nn.Parameter(np.ones(3))
+            extra.grad = autodiff.Tensor(np.full(3, 0.5))
+            group["params"].append(extra)
+    for _ in range(3):
+        assert step(X, y) == eager_step(model, loss_fn, o1, X, y)
+    assert_same_state(model, twin, o1, o2)
+    if change == "parameter added":
+        extras = [o.param_groups[0]["params"][-1].data for o in (o1, o2)]
+        assert np.array_equal(*extras) and not np.array_equal(extras[0], np.ones(3))
