@@ -610,3 +610,27 @@ def test_the_optimizer_groups_as_traced_are_guarded(change):
     if change == "parameter added":
         extras = [o.param_groups[0]["params"][-1].data for o in (o1, o2)]
         assert np.array_equal(*extras) and not np.array_equal(extras[0], np.ones(3))
+
+
+def test_compile_of_a_model_traces_again_when_the_model_changes():
+    """A function closing over a model reads its parameters as constants: switching to eval(),
+    replacing a parameter or its array must not leave the generated code stale."""
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2), nn.Tanh())
+    f = autodiff.compile(lambda x: model(x))
+    x = np.random.default_rng(4).normal(size=(8, 3))
+
+    def same():
+        with autodiff.no_grad():
+            want = model(autodiff.Tensor(x)).data
+        return np.array_equal(f(x).data, want)
+
+    model.eval()  # now both calls read the running statistics and leave them alone
+    assert same()
+    model.train(), model.eval()
+    assert same()
+    model[0].weight = nn.Parameter(np.ones((2, 3)))
+    assert same()
+    model[0].weight.data = np.full((2, 3), 2.0)
+    assert same()
+    model[1].running_var[...] = 4.0  # in place: the code reads the same array
+    assert same()

@@ -5,7 +5,9 @@ The first call with a new *signature* (each argument's shape and dtype, whether 
 grad, and the value of each plain-number argument) runs ``fn`` once on recording tensors,
 writes its tape as numpy source (:class:`~autodiff.codegen.tape_code.TapeWriter`) and caches
 the compiled function; later calls with that signature run the generated code alone. The last,
-smaller batch of an epoch is a new signature and is traced once more.
+smaller batch of an epoch is a new signature and is traced once more, as is a signature
+whose compilation is no longer current (:meth:`_Compiled.current`: a module changed, a tensor
+read as a constant holds another array, an evaluation-mode buffer changed its values).
 
 ``compile`` sees through :func:`autodiff.value_and_grad` and :func:`autodiff.grad`: the
 function they transform is traced, and its reverse sweep is generated too (the registry's
@@ -28,6 +30,7 @@ from ..autograd.functional import tape_of
 from ..autograd.tape import enable_grad
 from ..autograd.tensor import Tensor, _new
 from ..errors import InputError
+from ..nn.module import STRUCTURE, Module
 from .atom import Code
 from .expression import python_name
 from .tape_code import TapeWriter
@@ -39,6 +42,20 @@ class _Compiled:
     run: Callable[..., Any]
     source: str
     arrays: list[int]  # positions of the arguments passed to the generated code
+    version: int  # STRUCTURE[0] when traced
+    constants: list[tuple[Tensor, Any]]  # tensors read as constants (a model's parameters)
+    frozen: list[tuple[np.ndarray, np.ndarray]]  # buffers of modules in eval mode, and copies
+
+    def current(self) -> bool:
+        """No module changed since the trace (modes, parameters, buffers: the counter
+        :data:`autodiff.nn.module.STRUCTURE`), every tensor read as a constant still holds
+        the array the code reads (``p.data = new_array`` replaces it), and the buffers of the
+        modules in evaluation mode that the function names hold their values (what is
+        computed from them outside the tape, such as BatchNorm's ``sqrt(var + ε)``, is a
+        constant of the code)."""
+        return self.version == STRUCTURE[0] and \
+            all(t.data is data for t, data in self.constants) and \
+            all(np.array_equal(b, saved) for b, saved in self.frozen)
 
 
 def signature_of(args: tuple) -> tuple:
@@ -81,7 +98,7 @@ class CompiledFunction:
     def __call__(self, *args: Any) -> Any:
         sig = signature_of(args)
         entry = self._cache.get(sig)
-        if entry is None:
+        if entry is None or not entry.current():
             entry = self._cache[sig] = self._trace(args)
         self.source = entry.source
         return entry.run(*[_array(args[k]) for k in entry.arrays])
@@ -121,6 +138,7 @@ class CompiledFunction:
                 xs.append(a)
         with tracing(), enable_grad(), recording_effects() as effects:
             out = self.inner(*xs)
+        version = STRUCTURE[0]  # after the call: a model built inside it is part of the trace
         writer = TapeWriter(inputs)
         outputs = list(out) if isinstance(out, (tuple, list)) else [out]
         records = tape_of(outputs)
@@ -170,7 +188,26 @@ class CompiledFunction:
         def run(*arrays_: Any) -> Any:
             return wrap(generated(*arrays_))
 
-        return _Compiled(run, source, arrays)
+        frozen = [(b, b.copy()) for m in _modules_of(self.inner) for mod in m.modules()
+                  if not mod.training for b in mod._buffers.values()
+                  if isinstance(b, np.ndarray)]
+        return _Compiled(run, source, arrays, version, writer.constants, frozen)
+
+
+def _modules_of(fn: Callable[..., Any]) -> list[Any]:
+    """The modules ``fn`` names: itself, the object of a bound method, its closure's variables
+    and the globals it reads."""
+    candidates = [fn, getattr(fn, "__self__", None)]
+    try:
+        names = inspect.getclosurevars(fn)
+        candidates += [*names.nonlocals.values(), *names.globals.values()]
+    except TypeError:  # a builtin or a callable object
+        pass
+    found: list[Any] = []
+    for c in candidates:
+        if isinstance(c, Module) and all(c is not m for m in found):
+            found.append(c)
+    return found
 
 
 def _array(a: Any) -> np.ndarray:

@@ -46,6 +46,7 @@ class TapeWriter:
         self.names: dict[int, str] = {}
         self.grad: dict[int, bool] = {}  # would it require grad in the eager run
         self.keep: list[Any] = []  # the traced tensors, alive while ids are keys
+        self.constants: list[tuple[Tensor, Any]] = []  # tensors read as constants, and arrays
         for t, name, rg in inputs:
             self._bind(t, name)
             self.grad[id(t)] = rg
@@ -62,6 +63,8 @@ class TapeWriter:
         if isinstance(a, Tensor):
             if id(a) in self.code:
                 return self.code[id(a)]
+            if all(t is not a for t, _ in self.constants):
+                self.constants.append((a, a.data))
             return Code(self.body.const(a.data), self.body, self.helpers, a.data.shape,
                         a.data.dtype)
         return a
