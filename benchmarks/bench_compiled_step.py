@@ -35,7 +35,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-from bench_tensor import eager_step, hand_step, logreg_parts  # noqa: E402
+from bench_tensor import eager_step, hand_step, logreg_parts, loop_step  # noqa: E402
 
 import autodiff  # noqa: E402
 from autodiff import nn  # noqa: E402
@@ -135,13 +135,7 @@ def torch_step(name, X, y):
     model = model.double()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(np.ascontiguousarray(y))
-
-    def step():
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-    return step
+    return loop_step(model, loss_fn, opt, Xt, yt)
 
 
 def jax_step(name, X, y):

@@ -151,16 +151,20 @@ def logreg_parts(D):
     return model, nn.BCELoss(), SGD(model.parameters(), lr=0.01, momentum=0.9)
 
 
-def eager_step(model, loss_fn, opt, X, y):
-    """The slides' loop body on one batch: forward, loss, backward, step, zero_grad."""
-    Xt, yt = Tensor(X), Tensor(y)
-
+def loop_step(model, loss_fn, opt, Xt, yt):
+    """The slides' loop body on one batch of tensors (ours or PyTorch's): forward, loss,
+    backward, step, zero_grad."""
     def step():
         loss = loss_fn(model(Xt), yt)
         loss.backward()
         opt.step()
         opt.zero_grad()
     return step
+
+
+def eager_step(model, loss_fn, opt, X, y):
+    """:func:`loop_step` of our library on the arrays ``X``, ``y``."""
+    return loop_step(model, loss_fn, opt, Tensor(X), Tensor(y))
 
 
 def _nn_step(X, y, D):

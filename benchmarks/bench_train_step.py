@@ -19,7 +19,7 @@ import argparse
 import time
 
 import numpy as np
-from bench_tensor import eager_step, hand_step, logreg_parts
+from bench_tensor import eager_step, hand_step, logreg_parts, loop_step
 
 import autodiff
 
@@ -45,14 +45,7 @@ def torch_step(X: np.ndarray, y: np.ndarray):
     model = torch.nn.Sequential(torch.nn.Linear(D, 1), torch.nn.Sigmoid()).double()
     loss_fn = torch.nn.BCELoss()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-
-    def step():
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
-        opt.step()
-        opt.zero_grad()
-    return step
+    return loop_step(model, loss_fn, opt, torch.from_numpy(X), torch.from_numpy(y))
 
 
 def per_step(step, n: int) -> float:
