@@ -59,24 +59,21 @@ class _Entry:
         self.fused_source: str | None = None
         self.checks = [(p, p.data.shape, p.data.dtype, p.requires_grad) for p in params]
 
-    def arrays(self, x: np.ndarray, y: np.ndarray) -> list | None:
-        """The quick guard, while no module changed (:data:`autodiff.nn.module.STRUCTURE`):
-        the batch's shapes and dtypes, each parameter's, its requires_grad, frozen buffers.
-        Returns the parameters' arrays where it holds, else None."""
+    def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
+        """The slow path's check (the generated guards check the same and the optimizer):
+        no module changed since the last check (:data:`autodiff.nn.module.STRUCTURE`), the
+        batch's shapes and dtypes, each parameter's, its requires_grad, the frozen buffers."""
         if self.version[0] != STRUCTURE[0] or (x.shape, x.dtype, y.shape, y.dtype) != self.batch:
-            return None
-        arrays = []
+            return False
         for p, shape, dtype, rg in self.checks:
             d = p.data
             if p.requires_grad is not rg or d.shape != shape or d.dtype != dtype:
-                return None
-            arrays.append(d)
-        if self.frozen and not all(np.array_equal(b, saved) for b, saved in self.frozen):
-            return None
-        return arrays
+                return False
+        return self.fresh()
 
-    def still_valid(self, x: np.ndarray, y: np.ndarray) -> bool:
-        return self.arrays(x, y) is not None
+    def fresh(self) -> bool:
+        """Whether the buffers read into the code as constants still hold those values."""
+        return all(np.array_equal(b, saved) for b, saved in self.frozen)
 
 
 class CompiledStep:
@@ -109,10 +106,6 @@ class CompiledStep:
         buffers = tuple(id(b) for m in mods for b in m._buffers.values() if b is not None)
         return (x.shape, x.dtype.str, y.shape, y.dtype.str, params, buffers,
                 tuple(m.training for m in mods))
-
-    def _fresh(self, entry: _Entry) -> bool:
-        """Whether the buffers read into the code as constants still hold those values."""
-        return all(np.array_equal(b, saved) for b, saved in entry.frozen)
 
     def _trace_expression(self, x: np.ndarray, y: np.ndarray) -> _Entry:
         if x.shape[1] != len(self.model.features) or y.size != len(x):
@@ -190,7 +183,7 @@ class CompiledStep:
         if entry is None or not entry.still_valid(x, y):
             key = self._key(x, y)
             entry = self._cache.get(key)
-            if entry is None or not self._fresh(entry):
+            if entry is None or not entry.fresh():
                 entry = self._cache[key] = self._trace(x, y)
             entry.version[0], entry.batch = STRUCTURE[0], (x.shape, x.dtype, y.shape, y.dtype)
             self._last = entry
