@@ -51,7 +51,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
     found: dict[int, Any] = {}
     leaves: list[Any] = []
     heap: list[tuple[int, Any]] = []
-    pop, push, array_primitive = heapq.heappop, heapq.heappush, ops.ArrayPrimitive
+    pop, array_primitive = heapq.heappop, ops.ArrayPrimitive
     grad_state = _Grad.enabled
     _Grad.enabled = create_graph
     try:
@@ -69,15 +69,7 @@ def reverse(outputs: Sequence[Any], seeds: Sequence[Any], wanted: Sequence[Any] 
             args = t._args
             for k in t._parents if not every_tensor else _tensor_args(args):
                 c = _contribution(t, k, g, atoms, ans, structural)
-                a = args[k]
-                if a._adjoint is None:  # _scatter, written out: this loop is the hot path
-                    a._adjoint = c
-                    if a._op is None:
-                        leaves.append(a)
-                    else:
-                        push(heap, (-a._seq, a))
-                else:
-                    a._adjoint = a._adjoint + c
+                _scatter(args[k], c, heap, leaves)
     except BaseException:
         for t in leaves:
             t._adjoint = None
