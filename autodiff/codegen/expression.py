@@ -169,6 +169,13 @@ class Body:
         """A statement with nodes in it (``return {0}, {1}``, ``update({0})``)."""
         self.lines.append((None, RawRefs(template, tuple(nodes)), comment))
 
+    def return_unless_finite(self, node: Node, flag: str = "finite_only") -> None:
+        """``if finite_only and not v - v == 0: return v``: where the function's flag is set,
+        a value that is not finite (nan or ±inf) ends it before what follows."""
+        self.raw_refs(f"if {flag} and not {{0}} - {{0}} == 0:", [node],
+                      "not finite: nothing after this line (CompiledStep.finite_step)")
+        self.raw_refs("    return {0}", [node])
+
     # -- writing ----------------------------------------------------------------------------
     def drop_dead(self) -> None:
         """Drop the stores whose name is never read afterwards (nothing else has effects)."""

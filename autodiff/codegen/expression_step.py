@@ -49,9 +49,7 @@ def expression_source(model: Any, n_features: int, n: int) -> tuple[str, dict[st
     last = vals[out]
     mean = body.op("np.sum({0}) / {1}", (last.node, n)) if last.shape == (n,) else last.node
     body.store("loss", mean, "L = (1/n) Σ_k ℓ_k")
-    body.raw_refs("if finite_only and not {0} - {0} == 0:", [body.name("loss")],
-                  "a loss that is not finite: no gradient (CompiledStep.finite_step)")
-    body.raw_refs("    return {0}", [body.name("loss")])
+    body.return_unless_finite(body.name("loss"))  # before the check and the sweep
     helpers.bound["check_prediction"] = model.check_prediction
     body.raw_refs("check_prediction({0})", [vals[lt.prediction].node],
                   "the loss's own check of the prediction")

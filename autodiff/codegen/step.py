@@ -10,8 +10,9 @@ sweep as one numpy function (:class:`~autodiff.codegen.tape_code.TapeWriter`). A
 step, which runs the optimizer's own ``step``, the optimizer's update is traced too
 (:mod:`autodiff.codegen.update`) and written after the reverse sweep, and the guards
 (:mod:`autodiff.codegen.guard`) before the forward lines: one generated function
-``step_update(inputs, targets)`` per compilation, shown by ``step.source``. The learning rate
-is read from its group at every call, so schedulers keep working.
+``step_update(inputs, targets, finite_only=False)`` per compilation, shown by
+``step.source``. The learning rate is read from its group at every call, so schedulers keep
+working.
 
 Guards: the shapes and dtypes of the batch; which parameters the model has, their shapes,
 dtypes and ``requires_grad``; every module's ``training`` flag; which buffer arrays the modules
@@ -239,9 +240,7 @@ class CompiledStep:
         writer.forward(records)
         body = writer.body
         value = writer.atom(loss)
-        body.raw_refs("if finite_only and not {0} - {0} == 0:", [value.node],
-                      "a loss that is not finite: no update (CompiledStep.finite_step)")
-        body.raw_refs("    return {0}", [value.node])
+        body.return_unless_finite(value.node)  # before the checks, the sweep and the update
         writer.side_effects(effects)
         wanted = [p for p in params if grads[id(p)]]
         if loss._op is not None:
